@@ -1,0 +1,1 @@
+"""Fact extraction: figures and positions found in article text (pure functions)."""
