@@ -1,0 +1,194 @@
+"""Feed rows: sync with the config, claim due feeds under a lease, record health."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from monitor.store.models import FeedRow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """What the config says about a feed."""
+
+    name: str
+    url: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FeedClaim:
+    """A feed this worker holds the lease on, with what a poll needs."""
+
+    id: int
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    name: str
+    url: str
+    enabled: bool
+    next_poll_at: datetime
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+    parse_warning: str | None
+    leased_by: str | None
+
+
+def sync_feeds(session: Session, feeds: Sequence[FeedSpec], *, now: datetime) -> None:
+    """Insert new feeds (due now), update changed URLs, disable feeds gone from the config."""
+    rows = {row.name: row for row in session.scalars(select(FeedRow))}
+    wanted = {feed.name for feed in feeds}
+    for feed in feeds:
+        row = rows.get(feed.name)
+        if row is None:
+            session.add(
+                FeedRow(
+                    name=feed.name,
+                    url=feed.url,
+                    next_poll_at=now,
+                    enabled=feed.enabled,
+                    consecutive_failures=0,
+                )
+            )
+            continue
+        if row.url != feed.url:
+            # A new URL is a new source: forget the old validators and poll it now.
+            row.url, row.etag, row.last_modified, row.next_poll_at = feed.url, None, None, now
+        row.enabled = feed.enabled
+    for name, row in rows.items():
+        if name not in wanted:
+            row.enabled = False
+
+
+def claim_due_feeds(
+    session: Session,
+    *,
+    owner: str,
+    now: datetime,
+    lease: float,
+    limit: int,
+    names: Sequence[str] | None = None,
+    force: bool = False,
+) -> list[FeedClaim]:
+    """Take the lease on up to `limit` due feeds; concurrent daemons never get the same one."""
+    query = select(FeedRow).where(
+        FeedRow.enabled.is_(True),
+        or_(FeedRow.lease_until.is_(None), FeedRow.lease_until < now),
+    )
+    if not force:
+        query = query.where(FeedRow.next_poll_at <= now)
+    if names:
+        query = query.where(FeedRow.name.in_(list(names)))
+    # SKIP LOCKED on PostgreSQL; on SQLite the BEGIN IMMEDIATE transaction serialises claims.
+    query = query.order_by(FeedRow.next_poll_at).limit(limit).with_for_update(skip_locked=True)
+    claims = []
+    until = now + timedelta(seconds=lease)
+    for row in session.scalars(query):
+        row.lease_owner, row.lease_until = owner, until
+        claims.append(
+            FeedClaim(
+                id=row.id,
+                name=row.name,
+                url=row.url,
+                etag=row.etag,
+                last_modified=row.last_modified,
+                consecutive_failures=row.consecutive_failures,
+            )
+        )
+    return claims
+
+
+def record_success(
+    session: Session,
+    feed_id: int,
+    *,
+    owner: str,
+    now: datetime,
+    next_poll_at: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None,
+    warning: str | None,
+    not_modified: bool,
+) -> None:
+    values: dict[str, object] = {
+        "next_poll_at": next_poll_at,
+        "last_success_at": now,
+        "last_polled_at": now,
+        "consecutive_failures": 0,
+        "last_error": None,
+        "lease_owner": None,
+        "lease_until": None,
+    }
+    if not not_modified:
+        values.update(etag=etag, last_modified=last_modified, parse_warning=warning)
+        if title:
+            values["title"] = title
+    _update_leased(session, feed_id, owner, values)
+
+
+def record_failure(
+    session: Session,
+    feed_id: int,
+    *,
+    owner: str,
+    now: datetime,
+    next_poll_at: datetime,
+    error: str,
+) -> None:
+    values: dict[str, object] = {
+        "next_poll_at": next_poll_at,
+        "last_polled_at": now,
+        "consecutive_failures": FeedRow.consecutive_failures + 1,
+        "last_error": error[:2000],
+        "last_error_at": now,
+        "lease_owner": None,
+        "lease_until": None,
+    }
+    _update_leased(session, feed_id, owner, values)
+
+
+def release_lease(session: Session, feed_id: int, *, owner: str) -> None:
+    _update_leased(session, feed_id, owner, {"lease_owner": None, "lease_until": None})
+
+
+def _update_leased(session: Session, feed_id: int, owner: str, values: dict[str, object]) -> None:
+    # Only the lease holder writes: a worker whose lease expired must not clobber the next one.
+    session.execute(
+        update(FeedRow)
+        .where(
+            FeedRow.id == feed_id, or_(FeedRow.lease_owner == owner, FeedRow.lease_owner.is_(None))
+        )
+        .values(**values)
+    )
+
+
+def feed_health(session: Session) -> list[FeedHealth]:
+    return [
+        FeedHealth(
+            name=row.name,
+            url=row.url,
+            enabled=row.enabled,
+            next_poll_at=row.next_poll_at,
+            last_success_at=row.last_success_at,
+            last_error=row.last_error,
+            last_error_at=row.last_error_at,
+            consecutive_failures=row.consecutive_failures,
+            parse_warning=row.parse_warning,
+            leased_by=row.lease_owner,
+        )
+        for row in session.scalars(select(FeedRow).order_by(FeedRow.name))
+    ]
