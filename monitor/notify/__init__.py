@@ -1,0 +1,1 @@
+"""Alert email: composition (Jinja2 text + HTML), header safety and transports (file, SMTP)."""
