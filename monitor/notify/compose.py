@@ -180,10 +180,8 @@ def new_message_id(alert_key: str, domain: str) -> str:
 
 def change_headline(change: ChangeView) -> str:
     """`Gaza death toll: more than 66,600 -> 67,074 (+474)`, one line of plain text."""
-    head = change.label
-    note = _KIND_NOTES.get(change.kind, "")
-    if change.kind == "correction":
-        head = f"{note}: {head}"
+    # Only a correction says so in the subject: a reader must not take it for a new figure.
+    head = f"Correction: {change.label}" if change.kind == "correction" else change.label
     moved = change.new if change.old is None else f"{change.old} -> {change.new}"
     if change.delta:
         moved = f"{moved} ({change.delta})"
