@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -95,6 +96,16 @@ def _str_list(value: Any) -> Any:
 StrList = Annotated[tuple[str, ...], BeforeValidator(_str_list)]
 
 
+def _name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(f"{value!r}: use letters, digits, '-', '_' or '.'")
+    return value
+
+
+# Names appear in logs, leases, email headers and file names: keep them plain.
+Name = Annotated[str, AfterValidator(_name)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -152,17 +163,10 @@ class EmailConfig(_Model):
 
 
 class FeedConfig(_Model):
-    name: str
+    name: Name
     url: str
     interval: Duration | None = None
     enabled: bool = True
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError(f"{value!r}: use letters, digits, '-', '_' or '.'")
-        return value
 
     @field_validator("url")
     @classmethod
@@ -196,7 +200,7 @@ class FigureConfig(_Model):
 
 
 class WatchConfig(_Model):
-    name: str
+    name: Name
     label: str | None = None
     match: StrList = ()
     feeds: StrList = ()
@@ -209,13 +213,6 @@ class WatchConfig(_Model):
     actors: dict[str, StrList] = Field(default_factory=dict)
     topics: dict[str, StrList] = Field(default_factory=dict)
     discover_actors: bool = True
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError(f"{value!r}: use letters, digits, '-', '_' or '.'")
-        return value
 
     @field_validator("recipients")
     @classmethod
