@@ -1,0 +1,560 @@
+"""Text + metric specs -> figures: the numbers a metric's terms govern, with their evidence."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from monitor.facts import metrics as M
+from monitor.facts.metrics import BUILTIN_METRICS, MetricSpec
+from monitor.facts.numbers import DIGIT_MAP, NumberMention, lower_text, numbers_at, scan_anchors
+
+__all__ = ["Figure", "find_figures", "split_sentences"]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One metric's number as an article states it, with the sentence that states it."""
+
+    key: str  # metric name
+    label: str
+    value: float
+    low: float | None
+    high: float | None
+    bound: str
+    unit: str
+    display: str  # "more than 66,600"
+    evidence: str  # the sentence it came from
+    offset: int  # char offset of the number phrase in the text
+    window: str | None  # "since Friday", "would": a windowed or planned count, not the metric
+    end: int = -1  # end of the number phrase
+    builtin: bool = False  # found by a built-in metric, not by the watch's own
+
+
+# How far a term may stand from the number it governs, in words.
+_MAX_WORDS_BEFORE = 12  # "the death toll from the two-year campaign in Gaza has risen to 67,074"
+_MAX_WORDS_AFTER = 8  # "more than 66,600 Palestinians in Gaza have been killed"
+_PEOPLE_UNITS = frozenset({"count"})
+_NON_PEOPLE = frozenset(M.NON_PEOPLE_NOUNS)
+_CHANGE_VERBS = frozenset(M.CHANGE_VERBS)
+
+
+def _phrases(items: Sequence[str]) -> str:
+    parts = sorted({" ".join(i.split()) for i in items if i.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+def _word_pattern(items: Sequence[str], *, plural: bool = False) -> re.Pattern[str] | None:
+    body = _phrases(items)
+    if not body:
+        return None
+    suffix = r"(?:s|es)?" if plural else ""
+    return re.compile(rf"(?<![\w-])(?:{body}){suffix}(?![\w-])", re.IGNORECASE)
+
+
+_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“‘(\[a-z])|\n\s*")
+_HARD_BARRIER = re.compile(r"[;:()\[\]—]|\s[–-]\s")
+_COMMA = re.compile(
+    rf"""
+    ,\s+(?:
+        (?P<aside>(?i:{_phrases(M.ASIDE_OPENERS)}))(?![\w-])
+        | (?P<open>(?i:{_phrases(M.CLAUSE_OPENERS)}))(?![\w-])
+        | (?P<ofwhom>[^,;]{{0,30}}?\b(?i:of\s+(?:whom|which|them|those|these))\b)
+    )?
+    """,
+    re.VERBOSE,
+)
+# Built without re.VERBOSE: the window patterns in metrics.py contain literal spaces.
+_STRONG = "|".join(p.replace(" ", r"\s+") for p in M.STRONG_WINDOWS)
+_WEAK = "|".join(p.replace(" ", r"\s+") for p in M.WEAK_WINDOWS)
+_WINDOW = re.compile(
+    r"(?<![\w-])(?:"
+    rf"(?P<cumulative>{_phrases(M.CUMULATIVE_MARKERS)})"
+    rf"|(?P<strong>{_STRONG})"
+    rf"|(?P<weak>{_WEAK})"
+    rf"|(?P<planned>{_phrases(M.PLANNED_MARKERS)})"
+    rf"|(?P<rise>{_phrases(M.RISE_VERBS)})"
+    rf"|(?P<said>{_phrases(M.ATTRIBUTION_VERBS)})"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+_WINDOW_FIRST = frozenset(
+    [
+        *M.WINDOW_PATTERN_FIRST_WORDS,
+        *(
+            phrase.split()[0].lower()
+            for group in (
+                M.CUMULATIVE_MARKERS,
+                M.PLANNED_MARKERS,
+                M.RISE_VERBS,
+                M.ATTRIBUTION_VERBS,
+            )
+            for phrase in group
+        ),
+    ]
+)
+_ALPHA = re.compile(r"[a-z]+")
+_DELTA_BEFORE = re.compile(
+    r"(?:an?\s+(?:increase|rise|jump|drop|decrease|decline|fall)\s+of)$", re.IGNORECASE
+)
+
+
+_Hit = tuple[int, int, tuple[int, ...]]  # a term occurrence: start, end, indices of its specs
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    specs: tuple[MetricSpec, ...]
+    watch_count: int  # specs[:watch_count] are the watch's own, the rest built-ins
+    owners: dict[str, tuple[int, ...]]  # normalised term -> indices of the specs it belongs to
+    excludes: tuple[re.Pattern[str] | None, ...]
+    contexts: tuple[re.Pattern[str] | None, ...]
+
+
+@lru_cache(maxsize=128)
+def _compile(watch: tuple[MetricSpec, ...], use_builtins: bool) -> _Compiled:
+    names = {s.name for s in watch}
+    builtins = tuple(b for b in BUILTIN_METRICS if b.name not in names) if use_builtins else ()
+    specs = watch + builtins
+    owners: dict[str, list[int]] = {}
+    for index, spec in enumerate(specs):
+        for term in spec.terms:
+            key = " ".join(term.lower().split())
+            if key and index not in owners.setdefault(key, []):
+                owners[key].append(index)
+    return _Compiled(
+        specs=specs,
+        watch_count=len(watch),
+        owners={k: tuple(v) for k, v in owners.items()},
+        excludes=tuple(_word_pattern(s.exclude, plural=True) for s in specs),
+        contexts=tuple(_word_pattern(s.context, plural=True) for s in specs),
+    )
+
+
+def _hashable(spec: MetricSpec) -> MetricSpec:
+    return MetricSpec(
+        name=spec.name,
+        label=spec.label,
+        terms=tuple(spec.terms),
+        exclude=tuple(spec.exclude),
+        context=tuple(spec.context),
+        unit=spec.unit,
+        cumulative=spec.cumulative,
+        min_change=spec.min_change,
+    )
+
+
+def find_figures(
+    text: str,
+    metrics: Sequence[MetricSpec],
+    *,
+    use_builtins: bool = True,
+    all_mentions: bool = False,
+) -> list[Figure]:
+    """The figures of `metrics` (and the built-ins) in `text`, in text order.
+
+    By default one figure per metric is returned, the one a diff should see (for a cumulative
+    metric the highest, otherwise the first; windowed and planned counts are never chosen), plus
+    every windowed figure; `all_mentions=True` returns every figure found.
+    """
+    if not text or not (metrics or use_builtins):
+        return []
+    try:
+        compiled = _compile(tuple(metrics), use_builtins)
+    except TypeError:  # a spec built with lists: normalise once, then cache
+        compiled = _compile(tuple(_hashable(m) for m in metrics), use_builtins)
+    norm = text.translate(DIGIT_MAP)
+    low = lower_text(norm)
+    hits = _find_terms(low, compiled)
+    figures: list[Figure] = []
+    size, h, pos = len(text), 0, 0
+    while h < len(hits):
+        # Only paragraphs with a term are split into sentences and searched for numbers.
+        pos = max(pos, text.rfind("\n", 0, hits[h][0]) + 1)
+        newline = text.find("\n", hits[h][0])
+        para_end = size if newline == -1 else newline + 1
+        for start, end in _sentences_in(text, pos, para_end):
+            h_lo = h
+            while h < len(hits) and hits[h][0] < end:
+                h += 1
+            sentence_hits = [t for t in hits[h_lo:h] if t[0] >= start and t[1] <= end]
+            if not sentence_hits:
+                continue
+            anchors = scan_anchors(norm, low, start, end)
+            mentions = numbers_at(text, norm, anchors) if anchors else []
+            if mentions:
+                figures.extend(
+                    _sentence_figures(text, low, start, end, mentions, sentence_hits, compiled)
+                )
+        pos = para_end
+        while h < len(hits) and hits[h][0] < pos:
+            h += 1
+    return figures if all_mentions else _primary(figures, compiled.specs)
+
+
+def _find_terms(low: str, compiled: _Compiled) -> list[_Hit]:
+    """Every term occurrence, by str.find over the lower-cased text (a regex alternation over
+    the whole text costs several times more); a plural s/es is allowed; longest match wins."""
+    hits: list[_Hit] = []
+    size = len(low)
+    for term, owners in compiled.owners.items():
+        i = low.find(term)
+        while i != -1:
+            if not i or not (low[i - 1].isalnum() or low[i - 1] in "-_"):
+                j = i + len(term)
+                if low.startswith("es", j) and (j + 2 >= size or not _word_char(low[j + 2])):
+                    j += 2
+                elif low.startswith("s", j) and (j + 1 >= size or not _word_char(low[j + 1])):
+                    j += 1
+                if j >= size or not _word_char(low[j]):
+                    hits.append((i, j, owners))
+            i = low.find(term, i + 1)
+    hits.sort(key=lambda hit: (hit[0], -hit[1]))
+    kept: list[_Hit] = []
+    for hit in hits:
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c in "-_"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: ends at . ! ? before a capital, or a line break; abbreviations kept."""
+    return _sentences_in(text, 0, len(text))
+
+
+def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _SENT_END.finditer(text, start, end):
+        if match.group()[0] == ".":
+            word = text[max(start, match.start() - 12) : match.start()].split()
+            last = word[-1].lstrip("(\"'“‘").lower() if word else ""
+            if last in M.ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue  # "Mr. Trump", "U.S. officials", "J. Smith"
+        stop = match.end()
+        if text[start:stop].strip():
+            spans.append((start, stop))
+        start = stop
+    if text[start:end].strip():
+        spans.append((start, end))
+    return spans
+
+
+@dataclass(slots=True)
+class _Sentence:
+    """Clause structure of one sentence, by character offsets."""
+
+    text: str
+    start: int
+    end: int
+    seg_starts: list[int] = field(default_factory=list)
+    seg_clause: list[int] = field(default_factory=list)
+    plain_commas: list[int] = field(default_factory=list)
+
+    def clause(self, pos: int) -> int:
+        return self.seg_clause[bisect_right(self.seg_starts, pos) - 1]
+
+    def words_between(self, a: int, b: int, clause: int) -> int:
+        """Words in [a, b) that belong to `clause` (an aside in between does not count)."""
+        count = 0
+        i = bisect_right(self.seg_starts, a) - 1
+        while i < len(self.seg_starts) and self.seg_starts[i] < b:
+            seg_end = self.seg_starts[i + 1] if i + 1 < len(self.seg_starts) else self.end
+            if self.seg_clause[i] == clause:
+                lo, hi = max(a, self.seg_starts[i]), min(b, seg_end)
+                if lo < hi:
+                    count += len(self.text[lo:hi].split())
+            i += 1
+        return count
+
+
+def _clauses(text: str, start: int, end: int) -> _Sentence:
+    events: list[tuple[int, str]] = [
+        (m.start(), "hard") for m in _HARD_BARRIER.finditer(text, start, end)
+    ]
+    partitive = text[start:end].lstrip(" \"“‘'(").startswith("Of ")
+    for m in _COMMA.finditer(text, start, end):
+        kind = m.lastgroup or "comma"
+        if partitive and kind == "comma":
+            # "Of the 251 people seized two years ago, 48 remain": the opening phrase describes
+            # the whole set, its window and terms are not the main clause's.
+            kind, partitive = "hard", False
+        events.append((m.start(), kind))
+    events.sort()
+    sentence = _Sentence(text, start, end, [start], [0])
+    current, fresh, saved, in_aside = 0, 1, 0, False
+    for pos, kind in events:
+        if kind == "comma" and not in_aside:
+            sentence.plain_commas.append(pos)
+            continue
+        if in_aside:
+            in_aside = False
+            if kind == "comma":
+                current = saved
+                sentence.seg_starts.append(pos)
+                sentence.seg_clause.append(current)
+                continue
+        if kind == "aside":
+            saved, in_aside = current, True
+        current, fresh = fresh, fresh + 1
+        sentence.seg_starts.append(pos)
+        sentence.seg_clause.append(current)
+    return sentence
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: float
+    mention: int
+    term: int
+    spec: int
+
+
+def _sentence_figures(
+    text: str,
+    low: str,
+    start: int,
+    end: int,
+    group: list[NumberMention],
+    terms: list[_Hit],
+    compiled: _Compiled,
+) -> list[Figure]:
+    sentence = _clauses(text, start, end)
+    roles = [_role(text, start, mention) for mention in group]
+    candidates: list[_Candidate] = []
+    exclude_cache: dict[int, set[int]] = {}
+    context_cache: dict[int, int | None] = {}
+    for mi, mention in enumerate(group):
+        if roles[mi] is not None or mention.bound == "vague":
+            continue
+        clause = sentence.clause(mention.start)
+        people_ok = mention.unit in _PEOPLE_UNITS and not _non_people_after(text, mention.end)
+        for ti, (t_start, t_end, owners) in enumerate(terms):
+            if sentence.clause(t_start) != clause or (
+                t_start < mention.end and t_end > mention.start
+            ):
+                continue
+            after = t_start >= mention.end
+            lo, hi = (mention.end, t_start) if after else (t_end, mention.start)
+            words = sentence.words_between(lo, hi, clause)
+            if words > (_MAX_WORDS_AFTER if after else _MAX_WORDS_BEFORE):
+                continue
+            score = float(words) + (0.0 if after else 0.5)
+            score += 1.5 * sum(1 for c in sentence.plain_commas if lo <= c < hi)
+            score += 3.0 * sum(
+                1 for other in group if other is not mention and lo <= other.start < hi
+            )
+            for si in owners:
+                spec = compiled.specs[si]
+                if not _unit_ok(spec.unit, mention.unit, people_ok):
+                    continue
+                if si not in exclude_cache:
+                    exclude_cache[si] = _clauses_with(compiled.excludes[si], sentence)
+                if clause in exclude_cache[si]:
+                    continue
+                bonus = 0.0
+                if compiled.contexts[si] is not None:
+                    if si not in context_cache:
+                        context_cache[si] = _context_distance(
+                            compiled.contexts[si], sentence, mention
+                        )
+                    distance = context_cache[si]
+                    if distance is None:
+                        continue
+                    bonus = -0.5 + 0.01 * distance
+                candidates.append(_Candidate(score + bonus, mi, ti, si))
+    if not candidates:
+        return []
+    chosen = _assign(candidates, compiled.watch_count)
+    windows = _windows(text, low, sentence) if chosen else []
+    evidence = " ".join(text[start:end].split())
+    figures: list[Figure] = []
+    for cand in chosen:
+        mention = group[cand.mention]
+        spec = compiled.specs[cand.spec]
+        figures.append(
+            Figure(
+                key=spec.name,
+                label=spec.label,
+                value=mention.value,
+                low=mention.low,
+                high=mention.high,
+                bound=mention.bound,
+                unit=mention.unit,
+                display=" ".join(mention.text.split()),
+                evidence=evidence,
+                offset=mention.start,
+                window=_window_for(text, sentence, windows, mention, spec),
+                end=mention.end,
+                builtin=cand.spec >= compiled.watch_count,
+            )
+        )
+    figures.sort(key=lambda f: f.offset)
+    return figures
+
+
+def _unit_ok(spec_unit: str, unit: str, people_ok: bool) -> bool:
+    if spec_unit == "people":
+        return people_ok
+    if spec_unit == "percent":
+        return unit == "percent"
+    if spec_unit == "currency":
+        return unit.startswith("currency:")
+    if spec_unit.startswith("currency:"):
+        return unit == spec_unit
+    if spec_unit == "any":
+        return unit not in ("duration",)
+    return unit == spec_unit
+
+
+def _non_people_after(text: str, end: int) -> bool:
+    """ "600 trucks", "20 points", "3 aid convoys": a count of things, not of people."""
+    following = text[end : end + 40].split()[:2]
+    return any(w.strip(".,;:!?)\"'”’").lower() in _NON_PEOPLE for w in following)
+
+
+def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
+    """ "previous" for the old value of a move ("up from 66,600"), "delta" for the move itself."""
+    head = text[max(sentence_start, mention.start - 40) : mention.start].split()
+    if not head:
+        return None
+    last = head[-1].lower().strip(",")
+    before = head[-2].lower() if len(head) > 1 else ""
+    if last == "from" and (
+        before in _CHANGE_VERBS or re.match(r"\s+to\s", text[mention.end : mention.end + 5])
+    ):
+        return "previous"
+    if last in ("previously", "formerly") or (last in ("with", "to") and before == "compared"):
+        return "previous"
+    if (last == "by" and before in _CHANGE_VERBS) or (last in ("up", "down") and before != "to"):
+        return "delta"
+    if _DELTA_BEFORE.search(" ".join(head[-4:])):
+        return "delta"
+    return None
+
+
+def _clauses_with(pattern: re.Pattern[str] | None, sentence: _Sentence) -> set[int]:
+    if pattern is None:
+        return set()
+    return {
+        sentence.clause(m.start())
+        for m in pattern.finditer(sentence.text, sentence.start, sentence.end)
+    }
+
+
+def _context_distance(
+    pattern: re.Pattern[str] | None, sentence: _Sentence, mention: NumberMention
+) -> int | None:
+    """Words from the number to the nearest context term in its sentence; None if there is none."""
+    if pattern is None:
+        return 0
+    best: int | None = None
+    for m in pattern.finditer(sentence.text, sentence.start, sentence.end):
+        lo, hi = (mention.end, m.start()) if m.start() >= mention.end else (m.end(), mention.start)
+        distance = len(sentence.text[lo:hi].split()) if lo < hi else 0
+        best = distance if best is None else min(best, distance)
+    return best
+
+
+def _assign(candidates: list[_Candidate], watch_count: int) -> list[_Candidate]:
+    """Greedy, best score first: each number goes to one metric; each term occurrence governs
+    one number per metric. The watch's metrics choose first; a number or a term occurrence they
+    used is not available to the built-ins."""
+    chosen: list[_Candidate] = []
+    used_mentions: set[int] = set()
+    used_terms: set[tuple[int, int]] = set()
+    watch_terms: set[int] = set()
+    for builtin_phase in (False, True):
+        phase = [c for c in candidates if (c.spec >= watch_count) == builtin_phase]
+        phase.sort(key=lambda c: (c.score, c.mention, c.spec))
+        for cand in phase:
+            if cand.mention in used_mentions or (cand.term, cand.spec) in used_terms:
+                continue
+            if builtin_phase and cand.term in watch_terms:
+                continue
+            chosen.append(cand)
+            used_mentions.add(cand.mention)
+            used_terms.add((cand.term, cand.spec))
+            if not builtin_phase:
+                watch_terms.add(cand.term)
+    return chosen
+
+
+def _windows(text: str, low: str, sentence: _Sentence) -> list[tuple[int, int, str]]:
+    """Window, plan, cumulative, rise and attribution phrases in the sentence. The big pattern
+    is tried only at words that can start it: ~10x cheaper than scanning every position."""
+    found: list[tuple[int, int, str]] = []
+    last = -1
+    for word in _ALPHA.finditer(low, sentence.start, sentence.end):
+        if word.start() < last or word.group() not in _WINDOW_FIRST:
+            continue
+        match = _WINDOW.match(text, word.start(), sentence.end)
+        if match:
+            found.append((match.start(), match.end(), match.lastgroup or ""))
+            last = match.end()
+    return found
+
+
+def _window_for(
+    text: str,
+    sentence: _Sentence,
+    windows: list[tuple[int, int, str]],
+    mention: NumberMention,
+    spec: MetricSpec,
+) -> str | None:
+    """The window or plan that makes this count something other than the metric, if any."""
+    clause = sentence.clause(mention.start)
+    here = [
+        w
+        for w in windows
+        if sentence.clause(w[0]) == clause and not (w[0] < mention.end and w[1] > mention.start)
+    ]
+    kinds = {w[2] for w in here}
+    for w_start, w_end, kind in here:
+        if kind in ("strong", "planned"):
+            return " ".join(text[w_start:w_end].split())
+    if not spec.cumulative or "cumulative" in kinds or "rise" in kinds:
+        return None
+    for w_start, w_end, kind in here:
+        if kind == "weak" and not _attributed(text, sentence, here, w_start, w_end):
+            return " ".join(text[w_start:w_end].split())
+    return None
+
+
+def _attributed(
+    text: str,
+    sentence: _Sentence,
+    here: list[tuple[int, int, str]],
+    w_start: int,
+    w_end: int,
+) -> bool:
+    """ "the ministry said on Tuesday", "On Tuesday, officials said": a date of the report."""
+    for s_start, s_end, kind in here:
+        if kind != "said":
+            continue
+        if s_end <= w_start and len(text[s_end:w_start].split()) <= 2:
+            return True
+        if s_start >= w_end and len(text[w_end:s_start].split()) <= 5:
+            return True
+    return False
+
+
+def _primary(figures: list[Figure], specs: Sequence[MetricSpec]) -> list[Figure]:
+    """One figure per metric for the diff: never a windowed one; the highest of a cumulative
+    metric (the running total), else the first (the lede states the current figure)."""
+    cumulative = {s.name for s in specs if s.cumulative}
+    best: dict[str, Figure] = {}
+    for fig in figures:
+        if fig.window is not None:
+            continue
+        current = best.get(fig.key)
+        if current is None or (fig.key in cumulative and fig.value > current.value):
+            best[fig.key] = fig
+    keep = {id(f) for f in best.values()}
+    return [f for f in figures if f.window is not None or id(f) in keep]
