@@ -244,3 +244,17 @@ def test_figures_never_raise_and_point_into_the_text(text: str) -> None:
         assert figure.display in figure.evidence or figure.evidence
         assert figure.low is None or figure.low <= figure.value
         assert figure.high is None or figure.value <= figure.high
+
+
+def test_run_on_sentence_of_two_thousand_counts() -> None:
+    """One "sentence" of thousands of numbers and terms: every count found, none invented."""
+    text = ", ".join(f"killed {i} in Syria since Friday" for i in range(3000, 5000))
+    syria = MetricSpec("syria", "Syria", ("killed",), context=("Syria",))
+    found = find_figures(text, (syria,), use_builtins=False, all_mentions=True)
+    assert [f.value for f in found] == list(range(3000, 5000))
+    assert all(f.window == "since Friday" for f in found)
+    assert all(len(f.evidence) < 700 for f in found)
+
+
+def test_digit_runs_too_long_to_be_numbers() -> None:
+    assert find_figures("killed " + "1" * 100_000, ()) == []

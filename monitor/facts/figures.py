@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,7 +56,12 @@ def _word_pattern(items: Sequence[str], *, plural: bool = False) -> re.Pattern[s
 
 
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“‘(\[a-z])|\n\s*")
-_HARD_BARRIER = re.compile(r"[;:()\[\]—]|\s[–-]\s")
+# Also "... to 3.5% and is expected to ...": a coordinated verb phrase is a clause of its own.
+# A colon splits, except after a label ("Death toll: 67,074", "Hostages: about 48").
+_HARD_BARRIER = re.compile(
+    r"[;()\[\]—|]|:(?!\s*(?:[a-z]+\s+){0,2}[$€£]?\d)|\s[–-]\s|\s(?:and|but)\s+(?=(?:is|are|was|were|will|would|could|should|has"
+    r"|have|had|may|might|said|says|expects?|warned|added)\b)"
+)
 _COMMA = re.compile(
     rf"""
     ,\s+(?:
@@ -183,7 +188,7 @@ def find_figures(
             sentence_hits = [t for t in hits[h_lo:h] if t[0] >= start and t[1] <= end]
             if not sentence_hits:
                 continue
-            anchors = scan_anchors(norm, low, start, end)
+            anchors = _near(scan_anchors(norm, low, start, end), sentence_hits)
             mentions = numbers_at(text, norm, anchors) if anchors else []
             if mentions:
                 figures.extend(
@@ -193,6 +198,23 @@ def find_figures(
         while h < len(hits) and hits[h][0] < pos:
             h += 1
     return figures if all_mentions else _primary(figures, compiled.specs)
+
+
+# A number further than this from every term cannot be bound (the word limits above are met
+# well within it), nor stand between a term and a number that can: it is not even parsed.
+_REACH = 240
+
+
+def _near(anchors: list[int], hits: list[_Hit]) -> list[int]:
+    starts = [h[0] for h in hits]
+    longest = max(h[1] - h[0] for h in hits)
+    near: list[int] = []
+    for anchor in anchors:
+        first = bisect_left(starts, anchor - _REACH - longest)
+        last = bisect_right(starts, anchor + _REACH)
+        if any(hits[i][1] + _REACH >= anchor for i in range(first, last)):
+            near.append(anchor)
+    return near
 
 
 def _find_terms(low: str, compiled: _Compiled) -> list[_Hit]:
@@ -260,6 +282,19 @@ class _Sentence:
     def clause(self, pos: int) -> int:
         return self.seg_clause[bisect_right(self.seg_starts, pos) - 1]
 
+    def spans(self, clauses: set[int]) -> list[tuple[int, int]]:
+        """The character spans of these clauses, merged where they touch."""
+        spans: list[tuple[int, int]] = []
+        for i, seg_start in enumerate(self.seg_starts):
+            if self.seg_clause[i] not in clauses:
+                continue
+            seg_end = self.seg_starts[i + 1] if i + 1 < len(self.seg_starts) else self.end
+            if spans and spans[-1][1] == seg_start:
+                spans[-1] = (spans[-1][0], seg_end)
+            else:
+                spans.append((seg_start, seg_end))
+        return spans
+
     def words_between(self, a: int, b: int, clause: int) -> int:
         """Words in [a, b) that belong to `clause` (an aside in between does not count)."""
         count = 0
@@ -326,16 +361,22 @@ def _sentence_figures(
     compiled: _Compiled,
 ) -> list[Figure]:
     sentence = _clauses(text, start, end)
-    roles = [_role(text, start, mention) for mention in group]
+    hit_starts = [t[0] for t in terms]
+    mention_starts = [m.start for m in group]
+    commas = sentence.plain_commas
     candidates: list[_Candidate] = []
-    exclude_cache: dict[int, set[int]] = {}
-    context_cache: dict[int, int | None] = {}
+    excludes: dict[int, set[int]] = {}
+    contexts: dict[int, list[tuple[int, int]]] = {}
     for mi, mention in enumerate(group):
-        if roles[mi] is not None or mention.bound == "vague":
+        if mention.bound == "vague" or _role(text, start, mention) is not None:
             continue
         clause = sentence.clause(mention.start)
         people_ok = mention.unit in _PEOPLE_UNITS and not _non_people_after(text, mention.end)
-        for ti, (t_start, t_end, owners) in enumerate(terms):
+        # Only terms within reach: a sentence of thousands of numbers stays linear.
+        first = bisect_left(hit_starts, mention.start - _REACH)
+        last = bisect_right(hit_starts, mention.end + _REACH)
+        for ti in range(first, last):
+            t_start, t_end, owners = terms[ti]
             if sentence.clause(t_start) != clause or (
                 t_start < mention.end and t_end > mention.start
             ):
@@ -346,25 +387,24 @@ def _sentence_figures(
             if words > (_MAX_WORDS_AFTER if after else _MAX_WORDS_BEFORE):
                 continue
             score = float(words) + (0.0 if after else 0.5)
-            score += 1.5 * sum(1 for c in sentence.plain_commas if lo <= c < hi)
-            score += 3.0 * sum(
-                1 for other in group if other is not mention and lo <= other.start < hi
-            )
+            score += 1.5 * (bisect_left(commas, hi) - bisect_left(commas, lo))
+            score += 3.0 * (bisect_left(mention_starts, hi) - bisect_left(mention_starts, lo))
             for si in owners:
                 spec = compiled.specs[si]
                 if not _unit_ok(spec.unit, mention.unit, people_ok):
                     continue
-                if si not in exclude_cache:
-                    exclude_cache[si] = _clauses_with(compiled.excludes[si], sentence)
-                if clause in exclude_cache[si]:
+                if si not in excludes:
+                    excludes[si] = _clauses_with(compiled.excludes[si], sentence)
+                if clause in excludes[si]:
                     continue
                 bonus = 0.0
-                if compiled.contexts[si] is not None:
-                    if si not in context_cache:
-                        context_cache[si] = _context_distance(
-                            compiled.contexts[si], sentence, mention
-                        )
-                    distance = context_cache[si]
+                pattern = compiled.contexts[si]
+                if pattern is not None:
+                    if si not in contexts:
+                        contexts[si] = [
+                            m.span() for m in pattern.finditer(text, sentence.start, end)
+                        ]
+                    distance = _context_distance(text, contexts[si], mention)
                     if distance is None:
                         continue
                     bonus = -0.5 + 0.01 * distance
@@ -372,12 +412,21 @@ def _sentence_figures(
     if not candidates:
         return []
     chosen = _assign(candidates, compiled.watch_count)
-    windows = _windows(text, low, sentence) if chosen else []
-    evidence = " ".join(text[start:end].split())
+    clauses = {sentence.clause(group[c.mention].start) for c in chosen}
+    windows: dict[int, list[tuple[int, int, str]]] = {}
+    for window in _windows(text, low, sentence, clauses):
+        windows.setdefault(sentence.clause(window[0]), []).append(window)
+    window_starts = {c: [w[0] for w in ws] for c, ws in windows.items()}
     figures: list[Figure] = []
     for cand in chosen:
         mention = group[cand.mention]
         spec = compiled.specs[cand.spec]
+        clause = sentence.clause(mention.start)
+        here = windows.get(clause, [])
+        if len(here) > 8:  # a run-on clause: only the windows within reach of the number
+            starts = window_starts[clause]
+            lo = bisect_left(starts, mention.start - 2 * _REACH)
+            here = here[lo : bisect_right(starts, mention.end + 2 * _REACH)]
         figures.append(
             Figure(
                 key=spec.name,
@@ -388,15 +437,32 @@ def _sentence_figures(
                 bound=mention.bound,
                 unit=mention.unit,
                 display=" ".join(mention.text.split()),
-                evidence=evidence,
+                evidence=_evidence(text, start, end, mention),
                 offset=mention.start,
-                window=_window_for(text, sentence, windows, mention, spec),
+                window=_window_for(text, here, mention, spec),
                 end=mention.end,
                 builtin=cand.spec >= compiled.watch_count,
             )
         )
     figures.sort(key=lambda f: f.offset)
     return figures
+
+
+_EVIDENCE_MAX = 600  # characters; a longer "sentence" (a table, a run-on list) is cut around
+
+
+def _evidence(text: str, start: int, end: int, mention: NumberMention) -> str:
+    """The sentence, whitespace collapsed; around the number only when it is very long."""
+    if end - start > _EVIDENCE_MAX:
+        half = _EVIDENCE_MAX // 2
+        lo, hi = max(start, mention.start - half), min(end, mention.end + half)
+        while lo > start and not text[lo - 1].isspace():
+            lo += 1
+        while hi < end and not text[hi].isspace():
+            hi -= 1
+        body = " ".join(text[lo:hi].split())
+        return ("… " if lo > start else "") + body + (" …" if hi < end else "")
+    return " ".join(text[start:end].split())
 
 
 def _unit_ok(spec_unit: str, unit: str, people_ok: bool) -> bool:
@@ -432,7 +498,12 @@ def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
         return "previous"
     if last in ("previously", "formerly") or (last in ("with", "to") and before == "compared"):
         return "previous"
-    if (last == "by" and before in _CHANGE_VERBS) or (last in ("up", "down") and before != "to"):
+    moved_to = re.match(r"\s+to\s", text[mention.end : mention.end + 5])
+    moved = (last == "by" and before in _CHANGE_VERBS) or (
+        last in ("up", "down") and before != "to"
+    )
+    # "rose by 474 to 67,074": the move. "The economy grew by 0.2%" is the figure itself.
+    if moved and (moved_to or mention.unit == "count"):
         return "delta"
     if _DELTA_BEFORE.search(" ".join(head[-4:])):
         return "delta"
@@ -449,15 +520,16 @@ def _clauses_with(pattern: re.Pattern[str] | None, sentence: _Sentence) -> set[i
 
 
 def _context_distance(
-    pattern: re.Pattern[str] | None, sentence: _Sentence, mention: NumberMention
+    text: str, spans: list[tuple[int, int]], mention: NumberMention
 ) -> int | None:
     """Words from the number to the nearest context term in its sentence; None if there is none."""
-    if pattern is None:
-        return 0
+    if not spans:
+        return None
+    i = bisect_left(spans, (mention.start, -1))
     best: int | None = None
-    for m in pattern.finditer(sentence.text, sentence.start, sentence.end):
-        lo, hi = (mention.end, m.start()) if m.start() >= mention.end else (m.end(), mention.start)
-        distance = len(sentence.text[lo:hi].split()) if lo < hi else 0
+    for c_start, c_end in spans[max(0, i - 1) : i + 1]:
+        lo, hi = (mention.end, c_start) if c_start >= mention.end else (c_end, mention.start)
+        distance = len(text[lo:hi].split()) if lo < hi else 0
         best = distance if best is None else min(best, distance)
     return best
 
@@ -486,61 +558,60 @@ def _assign(candidates: list[_Candidate], watch_count: int) -> list[_Candidate]:
     return chosen
 
 
-def _windows(text: str, low: str, sentence: _Sentence) -> list[tuple[int, int, str]]:
-    """Window, plan, cumulative, rise and attribution phrases in the sentence. The big pattern
+def _windows(
+    text: str, low: str, sentence: _Sentence, clauses: set[int]
+) -> list[tuple[int, int, str]]:
+    """Window, plan, cumulative, rise and attribution phrases in these clauses. The big pattern
     is tried only at words that can start it: ~10x cheaper than scanning every position."""
     found: list[tuple[int, int, str]] = []
-    last = -1
-    for word in _ALPHA.finditer(low, sentence.start, sentence.end):
-        if word.start() < last or word.group() not in _WINDOW_FIRST:
-            continue
-        match = _WINDOW.match(text, word.start(), sentence.end)
-        if match:
-            found.append((match.start(), match.end(), match.lastgroup or ""))
-            last = match.end()
+    for lo, hi in sentence.spans(clauses):
+        last = -1
+        for word in _ALPHA.finditer(low, lo, hi):
+            if word.start() < last or word.group() not in _WINDOW_FIRST:
+                continue
+            match = _WINDOW.match(text, word.start(), sentence.end)
+            if match:
+                found.append((match.start(), match.end(), match.lastgroup or ""))
+                last = match.end()
     return found
 
 
 def _window_for(
     text: str,
-    sentence: _Sentence,
     windows: list[tuple[int, int, str]],
     mention: NumberMention,
     spec: MetricSpec,
 ) -> str | None:
-    """The window or plan that makes this count something other than the metric, if any."""
-    clause = sentence.clause(mention.start)
-    here = [
-        w
-        for w in windows
-        if sentence.clause(w[0]) == clause and not (w[0] < mention.end and w[1] > mention.start)
-    ]
+    """The window or plan (in the number's clause) that makes this count something other than
+    the metric, if any."""
+    here = [w for w in windows if not (w[0] < mention.end and w[1] > mention.start)]
     kinds = {w[2] for w in here}
+    # A window makes a count a flow ("killed since Friday"); a rate or a sum of money stated
+    # "last month" is still that rate, so only plans apply to them.
+    counts = spec.unit == "people" or spec.cumulative
     for w_start, w_end, kind in here:
-        if kind in ("strong", "planned"):
+        if kind == "planned" or (kind == "strong" and counts):
             return " ".join(text[w_start:w_end].split())
     if not spec.cumulative or "cumulative" in kinds or "rise" in kinds:
         return None
     for w_start, w_end, kind in here:
-        if kind == "weak" and not _attributed(text, sentence, here, w_start, w_end):
+        if kind == "weak" and not _attributed(text, here, w_start, w_end, mention.start):
             return " ".join(text[w_start:w_end].split())
     return None
 
 
 def _attributed(
-    text: str,
-    sentence: _Sentence,
-    here: list[tuple[int, int, str]],
-    w_start: int,
-    w_end: int,
+    text: str, here: list[tuple[int, int, str]], w_start: int, w_end: int, number: int
 ) -> bool:
-    """ "the ministry said on Tuesday", "On Tuesday, officials said": a date of the report."""
+    """ "the ministry said on Tuesday", "On Tuesday, officials said 67,074...": the day dates
+    the report, not the count. "killed 18 on Thursday, officials said" stays a window: there
+    the attribution comes after the number."""
     for s_start, s_end, kind in here:
         if kind != "said":
             continue
         if s_end <= w_start and len(text[s_end:w_start].split()) <= 2:
             return True
-        if s_start >= w_end and len(text[w_end:s_start].split()) <= 5:
+        if w_end <= s_start < number and len(text[w_end:s_start].split()) <= 5:
             return True
     return False
 

@@ -97,6 +97,7 @@ _AGE_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks"})
 _TRAILING_PUNCT = ".,;:!?)\"'”’"
 _RANGE_WORDS = frozenset({"to", "and", "-", "–"})
 _MOVE_WORDS = frozenset({"from", "by", *M.CHANGE_VERBS})
+_SUFFIX_STARTS = frozenset(" \u00a0+-")
 _BOUND_AFTER = re.compile(r"\s+or\s+(?P<w>more|so)(?!\w)|\+|-plus(?!\w)|\s+plus(?!\w)")
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
 _PHONE = re.compile(
@@ -105,6 +106,9 @@ _PHONE = re.compile(
 )
 _URLISH = re.compile(r"/|@|://|www\.|=|_|\\|[A-Za-z]\.[A-Za-z]{2,}")
 _NUMERIC_DATE = re.compile(r"\d([-./])\d{1,2}\1\d")
+_MAX_DIGITS = 24
+_COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_SEP_RE = re.compile(f"[{_SEP}]")
 _AMBIGUOUS_DOT = re.compile(r"\d{1,3}\.\d{3}")
 _NAME_WORD = re.compile(r"[A-Z][a-z]+,?")
 _DASHED_NUMBER = re.compile(r"\d+[-–]")
@@ -230,6 +234,8 @@ def _read(norm: str, match: re.Match[str]) -> _Raw | None:
     interval: tuple[float, float] | None = None
     plain_int = False
     if digits:
+        if len(digits) > _MAX_DIGITS:
+            return None  # a digit run, not a quantity (and int() refuses 4,300+ digits)
         parsed = _parse_digits(digits, match.group("frac"), scale)
         if parsed is None:
             return None
@@ -273,14 +279,14 @@ def _parse_digits(digits: str, frac: str | None, scale: int) -> tuple[float, flo
     """Digits as written -> (value, step, plain integer); the value is exact up to float."""
     if digits.isdigit():
         whole, decimals, plain = int(digits), 0, True
+    elif _COMMA_GROUPED.fullmatch(digits):
+        whole, decimals, plain = int(digits.replace(",", "")), 0, False  # "66,600": most common
     else:
-        s = digits
-        for sep in _SEP:
-            s = s.replace(sep, "")
+        s = _SEP_RE.sub("", digits)
         if "," in s and "." in s:
             point = "," if s.rfind(",") > s.rfind(".") else "."
         elif "," in s:
-            point = "" if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s) else ","
+            point = "" if _COMMA_GROUPED.fullmatch(s) else ","
         else:
             point = "" if s.count(".") > 1 else "."
         head, _, tail = s.rpartition(point) if point and point in s else (s, "", "")
@@ -539,10 +545,15 @@ def _merge_ranges(norm: str, raws: list[_Raw]) -> list[_Raw]:
         if i + 1 < len(raws) and a.interval is None and raws[i + 1].interval is None:
             b = raws[i + 1]
             gap = norm[a.end : b.start]
-            words = _head_words(norm, a.start) if a.start and norm[a.start - 1].isspace() else []
+            joined = _RANGE_GAP.fullmatch(gap) is not None
+            words = (
+                _head_words(norm, a.start)
+                if joined and a.start and norm[a.start - 1].isspace()
+                else []
+            )
             previous = words[-1].lower() if words else ""
             if (
-                _RANGE_GAP.fullmatch(gap)
+                joined
                 and ("and" not in gap.lower() or previous == "between")
                 and not b.negative
                 and b.bound == "exact"
@@ -605,7 +616,7 @@ def _finish(text: str, norm: str, raw: _Raw) -> NumberMention | None:
     start, end, bound = raw.start, raw.end, raw.bound
     if raw.bound_start >= 0:
         start = raw.bound_start
-    elif bound == "exact":
+    elif bound == "exact" and norm[end : end + 1] in _SUFFIX_STARTS:
         suffix = _BOUND_AFTER.match(norm, end)
         if suffix:
             bound = "about" if suffix.group("w") == "so" else "at_least"
