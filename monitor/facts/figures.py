@@ -10,7 +10,14 @@ from functools import lru_cache
 
 from monitor.facts import metrics as M
 from monitor.facts.metrics import BUILTIN_METRICS, MetricSpec
-from monitor.facts.numbers import DIGIT_MAP, NumberMention, lower_text, numbers_at, scan_anchors
+from monitor.facts.numbers import (
+    DIGIT_MAP,
+    NumberMention,
+    lower_text,
+    numbers_at,
+    scan_anchors,
+    trie_pattern,
+)
 
 __all__ = ["Figure", "find_figures", "split_sentences"]
 
@@ -40,19 +47,12 @@ _MAX_WORDS_AFTER = 8  # "more than 66,600 Palestinians in Gaza have been killed"
 _PEOPLE_UNITS = frozenset({"count"})
 _NON_PEOPLE = frozenset(M.NON_PEOPLE_NOUNS)
 _CHANGE_VERBS = frozenset(M.CHANGE_VERBS)
+_INCREMENT = frozenset(M.INCREMENT_WORDS)
 
 
 def _phrases(items: Sequence[str]) -> str:
     parts = sorted({" ".join(i.split()) for i in items if i.strip()}, key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
-
-
-def _word_pattern(items: Sequence[str], *, plural: bool = False) -> re.Pattern[str] | None:
-    body = _phrases(items)
-    if not body:
-        return None
-    suffix = r"(?:s|es)?" if plural else ""
-    return re.compile(rf"(?<![\w-])(?:{body}){suffix}(?![\w-])", re.IGNORECASE)
 
 
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“‘(\[a-z])|\n\s*")
@@ -80,7 +80,7 @@ _WINDOW = re.compile(
     rf"(?P<cumulative>{_phrases(M.CUMULATIVE_MARKERS)})"
     rf"|(?P<strong>{_STRONG})"
     rf"|(?P<weak>{_WEAK})"
-    rf"|(?P<planned>{_phrases(M.PLANNED_MARKERS)})"
+    rf"|(?P<planned>{_phrases(M.PLANNED_MARKERS)}|{_phrases(M.RETRACTED_MARKERS)})"
     rf"|(?P<rise>{_phrases(M.RISE_VERBS)})"
     rf"|(?P<said>{_phrases(M.ATTRIBUTION_VERBS)})"
     r")(?![\w-])",
@@ -94,6 +94,7 @@ _WINDOW_FIRST = frozenset(
             for group in (
                 M.CUMULATIVE_MARKERS,
                 M.PLANNED_MARKERS,
+                M.RETRACTED_MARKERS,
                 M.RISE_VERBS,
                 M.ATTRIBUTION_VERBS,
             )
@@ -101,7 +102,8 @@ _WINDOW_FIRST = frozenset(
         ),
     ]
 )
-_ALPHA = re.compile(r"[a-z]+")
+_WINDOW_START = re.compile(rf"\b(?:{trie_pattern(_WINDOW_FIRST)})\b")
+_TO_NEXT = re.compile(r"\s+to\s")
 _DELTA_BEFORE = re.compile(
     r"(?:an?\s+(?:increase|rise|jump|drop|decrease|decline|fall)\s+of)$", re.IGNORECASE
 )
@@ -115,8 +117,8 @@ class _Compiled:
     specs: tuple[MetricSpec, ...]
     watch_count: int  # specs[:watch_count] are the watch's own, the rest built-ins
     owners: dict[str, tuple[int, ...]]  # normalised term -> indices of the specs it belongs to
-    excludes: tuple[re.Pattern[str] | None, ...]
-    contexts: tuple[re.Pattern[str] | None, ...]
+    excludes: tuple[tuple[str, ...], ...]  # lower-cased phrases, found with str.find
+    contexts: tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=128)
@@ -134,9 +136,13 @@ def _compile(watch: tuple[MetricSpec, ...], use_builtins: bool) -> _Compiled:
         specs=specs,
         watch_count=len(watch),
         owners={k: tuple(v) for k, v in owners.items()},
-        excludes=tuple(_word_pattern(s.exclude, plural=True) for s in specs),
-        contexts=tuple(_word_pattern(s.context, plural=True) for s in specs),
+        excludes=tuple(_lowered(s.exclude) for s in specs),
+        contexts=tuple(_lowered(s.context) for s in specs),
     )
+
+
+def _lowered(items: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted({" ".join(i.lower().split()) for i in items if i.strip()}))
 
 
 def _hashable(spec: MetricSpec) -> MetricSpec:
@@ -221,18 +227,12 @@ def _find_terms(low: str, compiled: _Compiled) -> list[_Hit]:
     """Every term occurrence, by str.find over the lower-cased text (a regex alternation over
     the whole text costs several times more); a plural s/es is allowed; longest match wins."""
     hits: list[_Hit] = []
-    size = len(low)
     for term, owners in compiled.owners.items():
         i = low.find(term)
         while i != -1:
-            if not i or not (low[i - 1].isalnum() or low[i - 1] in "-_"):
-                j = i + len(term)
-                if low.startswith("es", j) and (j + 2 >= size or not _word_char(low[j + 2])):
-                    j += 2
-                elif low.startswith("s", j) and (j + 1 >= size or not _word_char(low[j + 1])):
-                    j += 1
-                if j >= size or not _word_char(low[j]):
-                    hits.append((i, j, owners))
+            j = _word_end(low, i, i + len(term))
+            if j >= 0:
+                hits.append((i, j, owners))
             i = low.find(term, i + 1)
     hits.sort(key=lambda hit: (hit[0], -hit[1]))
     kept: list[_Hit] = []
@@ -240,6 +240,19 @@ def _find_terms(low: str, compiled: _Compiled) -> list[_Hit]:
         if not kept or hit[0] >= kept[-1][1]:
             kept.append(hit)
     return kept
+
+
+def _word_end(low: str, i: int, j: int) -> int:
+    """The end of a whole-word match of low[i:j] (with a plural s/es), or -1 if it is inside a
+    longer word."""
+    if i and (low[i - 1].isalnum() or low[i - 1] in "-_"):
+        return -1
+    size = len(low)
+    if low.startswith("es", j) and (j + 2 >= size or not _word_char(low[j + 2])):
+        return j + 2
+    if low.startswith("s", j) and (j + 1 >= size or not _word_char(low[j + 1])):
+        return j + 1
+    return j if j >= size or not _word_char(low[j]) else -1
 
 
 def _word_char(c: str) -> bool:
@@ -394,16 +407,16 @@ def _sentence_figures(
                 if not _unit_ok(spec.unit, mention.unit, people_ok):
                     continue
                 if si not in excludes:
-                    excludes[si] = _clauses_with(compiled.excludes[si], sentence)
+                    excludes[si] = {
+                        sentence.clause(p[0])
+                        for p in _phrase_spans(low, compiled.excludes[si], start, end)
+                    }
                 if clause in excludes[si]:
                     continue
                 bonus = 0.0
-                pattern = compiled.contexts[si]
-                if pattern is not None:
+                if compiled.contexts[si]:
                     if si not in contexts:
-                        contexts[si] = [
-                            m.span() for m in pattern.finditer(text, sentence.start, end)
-                        ]
+                        contexts[si] = _phrase_spans(low, compiled.contexts[si], start, end)
                     distance = _context_distance(text, contexts[si], mention)
                     if distance is None:
                         continue
@@ -492,13 +505,11 @@ def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
         return None
     last = head[-1].lower().strip(",")
     before = head[-2].lower() if len(head) > 1 else ""
-    if last == "from" and (
-        before in _CHANGE_VERBS or re.match(r"\s+to\s", text[mention.end : mention.end + 5])
-    ):
+    if last == "from" and (before in _CHANGE_VERBS or _TO_NEXT.match(text, mention.end)):
         return "previous"
     if last in ("previously", "formerly") or (last in ("with", "to") and before == "compared"):
         return "previous"
-    moved_to = re.match(r"\s+to\s", text[mention.end : mention.end + 5])
+    moved_to = _TO_NEXT.match(text, mention.end)
     moved = (last == "by" and before in _CHANGE_VERBS) or (
         last in ("up", "down") and before != "to"
     )
@@ -507,16 +518,26 @@ def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
         return "delta"
     if _DELTA_BEFORE.search(" ".join(head[-4:])):
         return "delta"
+    following = text[mention.end : mention.end + 16].split(None, 1)
+    if following and following[0].lower() in _INCREMENT:
+        return "delta"  # "four more hostages", "12 additional deaths": an increment
     return None
 
 
-def _clauses_with(pattern: re.Pattern[str] | None, sentence: _Sentence) -> set[int]:
-    if pattern is None:
-        return set()
-    return {
-        sentence.clause(m.start())
-        for m in pattern.finditer(sentence.text, sentence.start, sentence.end)
-    }
+def _phrase_spans(
+    low: str, phrases: tuple[str, ...], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Where these lower-cased phrases stand in low[start:end], whole words, plural s/es allowed."""
+    spans: list[tuple[int, int]] = []
+    for phrase in phrases:
+        i = low.find(phrase, start, end)
+        while i != -1:
+            j = _word_end(low, i, i + len(phrase))
+            if j >= 0:
+                spans.append((i, j))
+            i = low.find(phrase, i + 1, end)
+    spans.sort()
+    return spans
 
 
 def _context_distance(
@@ -566,8 +587,8 @@ def _windows(
     found: list[tuple[int, int, str]] = []
     for lo, hi in sentence.spans(clauses):
         last = -1
-        for word in _ALPHA.finditer(low, lo, hi):
-            if word.start() < last or word.group() not in _WINDOW_FIRST:
+        for word in _WINDOW_START.finditer(low, lo, hi):
+            if word.start() < last:
                 continue
             match = _WINDOW.match(text, word.start(), sentence.end)
             if match:

@@ -172,6 +172,23 @@ BOUND_WORDS: dict[str, str] = {
     "under": "fewer_than",
     "below": "fewer_than",
 }
+# Verbs that state a bound without a bound word: "the toll passed 67,000" is more than 67,000.
+# The phrase shown stays the number as written; only the interval changes.
+BOUND_VERBS: dict[str, str] = {
+    "passed": "more_than",
+    "passes": "more_than",
+    "surpassed": "more_than",
+    "surpasses": "more_than",
+    "exceeded": "more_than",
+    "exceeds": "more_than",
+    "topped": "more_than",
+    "tops": "more_than",
+    "crossed": "more_than",
+    "crosses": "more_than",
+    "nearing": "nearly",
+    "nears": "nearly",
+    "neared": "nearly",
+}
 # After a number: "50 or more", "50 or so", "10,000-plus".
 BOUND_SUFFIXES: dict[str, str] = {
     "or more": "at_least",
@@ -847,6 +864,20 @@ PLANNED_MARKERS: tuple[str, ...] = (
     "demands",
     "offered",
     "offer",
+)
+# After a number: an increment, not a total ("four more hostages", "12 additional deaths").
+INCREMENT_WORDS: tuple[str, ...] = ("more", "additional", "further", "extra", "new")
+# A correction notice quotes the wrong figure: "An earlier version of this article said 48".
+RETRACTED_MARKERS: tuple[str, ...] = (
+    "an earlier version",
+    "a previous version",
+    "incorrectly said",
+    "incorrectly stated",
+    "incorrectly reported",
+    "wrongly said",
+    "wrongly stated",
+    "misstated",
+    "erroneously",
 )
 # Before a number: it is the old value of a reported move ("up from 66,600"), or the move itself
 # ("rose by 474"), not the current figure.
