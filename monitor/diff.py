@@ -6,17 +6,19 @@ Pure: no clock (the caller passes `observed_at`), no database. The rules, in ord
    never compared with the metric: `windowed`.
 2. No current state: the first report is the `baseline` (stored, not alerted).
 3. A different unit than the state's (dollars against euros) cannot be compared: `incomparable`.
-4. An article published before the report that set the state (an older article fetched late)
-   changes nothing: `older`. A new version of an article already behind the state never is.
-5. The *current* state is read with its implied interval and the *new* report literally (see
-   metrics.py). Overlap is not news: `corroborated` when another outlet states the same value
-   with the same bound word (its source is added to the state), else `same` (the state takes
-   the new report when that is more precise, "67,074" after "about 67,000").
-6. No overlap and lower, on a cumulative metric: `stale` from another outlet, `correction` when
+4. Another outlet stating the same value with the same bound word corroborates it, whenever
+   it was published: `corroborated` (its source is added to the state).
+5. An article published before the report that set the state (an older article fetched late)
+   changes nothing: `older`. A new version of an article already behind the state never is;
+   nor is anything when the state's report carries no publication time.
+6. The *current* state is read with its implied interval and the *new* report literally (see
+   metrics.py). Overlap is not news: `same` (the state takes the new report when that is more
+   precise, "67,074" after "about 67,000").
+7. No overlap and lower, on a cumulative metric: `stale` from another outlet, `correction` when
    the outlet (or the very article) behind the state lowers its own figure.
-7. A move smaller than min_change is `below_threshold`: stored, but the state keeps the value a
+8. A move smaller than min_change is `below_threshold`: stored, but the state keeps the value a
    reader was last told, so that small moves add up against it and are never hidden forever.
-8. Anything else is a `change` (alerted).
+9. Anything else is a `change` (alerted).
 """
 
 from __future__ import annotations
@@ -126,17 +128,18 @@ def diff_figure(
         return FigureDiff("baseline", None, new)
     if new.unit != current.unit:
         return FigureDiff("incomparable", None, None)
+    direction = _direction(current, new)
+    if (
+        direction == 0
+        and new.value == current.value
+        and new.bound == current.bound
+        and not _same_outlet(source, current)
+    ):
+        sources = current.sources or (current.source,)
+        return FigureDiff("corroborated", None, replace(current, sources=(*sources, source)))
     if _is_older(source, current):
         return FigureDiff("older", None, None)
-    direction = _direction(current, new)
     if direction == 0:
-        if (
-            new.value == current.value
-            and new.bound == current.bound
-            and not _same_outlet(source, current)
-        ):
-            sources = current.sources or (current.source,)
-            return FigureDiff("corroborated", None, replace(current, sources=(*sources, source)))
         if _width(new) < _width(current):
             return FigureDiff("same", None, new)
         return FigureDiff("same", None, None)
@@ -215,8 +218,8 @@ def _is_older(source: Source, current: FigureState) -> bool:
         return False
     if source.url and any(o.url == source.url for o in _outlets(current)):
         return False
-    reference = current.source.published_at or current.observed_at
-    return _utc(source.published_at) < _utc(reference)
+    reference = current.source.published_at
+    return reference is not None and _utc(source.published_at) < _utc(reference)
 
 
 # --- thresholds, change -----------------------------------------------------------------------

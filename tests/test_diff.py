@@ -428,6 +428,19 @@ def test_naive_and_aware_times_compare() -> None:
     assert outcome.disposition == "corroborated"
 
 
+def test_an_older_article_with_the_same_value_still_corroborates() -> None:
+    current = state("67,074", source("A", 3))
+    outcome = diff_figure(figure("67,074"), source("B", 2), current, TOLL, observed_at=day(4))
+    assert outcome.disposition == "corroborated"
+
+
+def test_an_undated_state_makes_nothing_older() -> None:
+    undated = Source("Other Daily", "https://c.example.org/x", None, "")
+    current = state_from_figure(figure("67,074"), undated, day(5))
+    outcome = diff_figure(figure("67,211"), source("A", 2), current, TOLL, observed_at=day(6))
+    assert outcome.disposition == "change"
+
+
 def test_unknown_publication_time_is_not_older() -> None:
     current = state("67,074", source("A", 2))
     undated = Source("Other Daily", "https://c.example.org/x", None, "")
