@@ -37,6 +37,15 @@ def test_example_config_loads_and_never_shows_the_password() -> None:
     assert "example-news" in summary
 
 
+def test_demo_config_loads() -> None:
+    config = load_config(
+        ROOT / "seeds" / "gaza" / "config.yaml",
+        env={"DEMO_BASE_URL": "http://127.0.0.1:1", "DEMO_DIR": "/tmp/demo"},
+    )
+    assert config.http.allow_private_hosts
+    assert config.watches
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [("30s", 30), ("15m", 900), ("6h", 21600), ("2d", 172800), ("500ms", 0.5), (45, 45)],

@@ -23,11 +23,9 @@ from monitor.notify.compose import (
 from monitor.notify.transports import FileTransport, SendResult, SmtpTransport
 
 if TYPE_CHECKING:
-    # Imported for annotations only: pytest_plugins imports the module itself, with assertion
-    # rewriting, which an earlier plain import would prevent.
-    from support.smtpd import SmtpServer, TlsCert
-
-pytest_plugins = ["support.smtpd"]
+    # Imported for annotations only: tests/conftest.py loads the module as a plugin, with
+    # assertion rewriting, which an earlier plain import would prevent.
+    from tests.support.smtpd import SmtpServer, TlsCert
 
 NOW = datetime(2025, 10, 8, 15, 0, tzinfo=UTC)
 SETTINGS = EmailSettings(sender="News Monitor <alerts@example.org>")

@@ -73,15 +73,6 @@ def _ref(row: ArticleRow) -> ArticleRef:
     )
 
 
-def entry_article(session: Session, feed_id: int, entry_key: str) -> ArticleRef | None:
-    row = session.scalar(
-        select(ArticleRow)
-        .join(FeedEntryRow, FeedEntryRow.article_id == ArticleRow.id)
-        .where(FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key == entry_key)
-    )
-    return _ref(row) if row else None
-
-
 def article_by_identity(session: Session, identity: str) -> ArticleRef | None:
     row = session.scalar(select(ArticleRow).where(ArticleRow.identity == identity))
     return _ref(row) if row else None
@@ -95,9 +86,25 @@ def link_entry(
     )
 
 
+def known_entries(session: Session, feed_id: int) -> dict[str, tuple[int, str | None]]:
+    """Every entry key already seen in a feed: article id and the entry's last updated stamp."""
+    rows = session.execute(
+        select(FeedEntryRow.entry_key, ArticleRow.id, ArticleRow.entry_updated)
+        .join(ArticleRow, ArticleRow.id == FeedEntryRow.article_id)
+        .where(FeedEntryRow.feed_id == feed_id)
+    )
+    return {key: (article_id, updated) for key, article_id, updated in rows}
+
+
 def add_article(
-    session: Session, article: NewArticle, *, feed_id: int, entry_key: str, now: datetime
-) -> int:
+    session: Session,
+    article: NewArticle,
+    *,
+    feed_id: int,
+    entry_key: str,
+    now: datetime,
+    next_check_at: datetime | None = None,
+) -> ArticleRef:
     row = ArticleRow(
         identity=article.identity,
         url=article.url,
@@ -108,14 +115,14 @@ def add_article(
         source_name=article.source_name,
         published_at=article.published_at,
         first_seen_at=now,
-        next_check_at=None,
+        next_check_at=next_check_at,
         check_count=0,
         entry_updated=article.entry_updated,
     )
     session.add(row)
     session.flush()
     link_entry(session, feed_id=feed_id, entry_key=entry_key, article_id=row.id, now=now)
-    return row.id
+    return _ref(row)
 
 
 def schedule_check(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -159,6 +159,22 @@ def record_failure(
         "lease_until": None,
     }
     _update_leased(session, feed_id, owner, values)
+
+
+def release_dead_leases(session: Session, *, host: str, alive: Callable[[int], bool]) -> list[str]:
+    """Free the leases that processes of this host, now dead, left behind (a crash, a kill).
+
+    Owners read "host:pid"; only this host's pids can be checked, others wait for expiry.
+    """
+    freed = []
+    prefix = f"{host}:"
+    rows = session.scalars(select(FeedRow).where(FeedRow.lease_owner.startswith(prefix)))
+    for row in rows:
+        pid = (row.lease_owner or "").removeprefix(prefix)
+        if pid.isdigit() and not alive(int(pid)):
+            row.lease_owner, row.lease_until = None, None
+            freed.append(row.name)
+    return freed
 
 
 def release_lease(session: Session, feed_id: int, *, owner: str) -> None:

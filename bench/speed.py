@@ -1,0 +1,217 @@
+"""Speed and memory, measured on demand (never in tests): `python -m bench.speed`.
+
+Every workload runs several times; medians with min and max are printed, and ratios are taken
+between workloads measured side by side in this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    samples: tuple[float, ...]
+    unit: str = "ms"
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    def line(self) -> str:
+        return (
+            f"{self.name:58} median {self.median:9.3f} {self.unit}  "
+            f"(min {min(self.samples):.3f}, max {max(self.samples):.3f}, n={len(self.samples)})"
+        )
+
+
+def timed(name: str, fn: Callable[[], object], *, repeat: int, per: int = 1) -> Timing:
+    """Milliseconds per item: `fn` handles `per` items each call."""
+    fn()  # warm caches and compiled patterns
+    samples = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000.0 / per)
+    return Timing(name, tuple(samples))
+
+
+def pages() -> list[tuple[str, bytes]]:
+    found = sorted((ROOT / "seeds").rglob("*.html"))
+    if not found:
+        sys.exit("bench: no pages under seeds/ to measure")
+    return [(p.name, p.read_bytes()) for p in found]
+
+
+def bench_extraction(repeat: int) -> list[Timing]:
+    """R2: our figure + position extraction and diff, against bare trafilatura.extract."""
+    import trafilatura
+
+    from monitor.analysis import analyse, watch_specs
+    from monitor.articles import extract_article
+    from monitor.config import load_config
+    from monitor.facts.model import Source
+
+    config = load_config(
+        ROOT / "seeds" / "gaza" / "config.yaml",
+        env={"DEMO_BASE_URL": "http://127.0.0.1:1", "DEMO_DIR": tempfile.gettempdir()},
+    )
+    watches = watch_specs(config)
+    docs = pages()
+    texts = []
+    for name, html in docs:
+        article = extract_article(html, url=f"https://example.test/{name}")
+        texts.append(article.text if article else "")
+    source = Source(name="bench", url="https://example.test/", published_at=datetime.now(UTC))
+    now = datetime.now(UTC)
+
+    def bare() -> None:
+        for _, html in docs:
+            trafilatura.extract(html.decode("utf-8", "replace"))
+
+    def ours_extract() -> None:
+        for name, html in docs:
+            extract_article(html, url=f"https://example.test/{name}")
+
+    def engines() -> None:
+        for text in texts:
+            analyse(text, source=source, watches=watches, states=lambda *_: None, observed_at=now)
+
+    n = len(docs)
+    return [
+        timed("trafilatura.extract (bare), per page", bare, repeat=repeat, per=n),
+        timed(
+            "extract_article (trafilatura + metadata + guards)", ours_extract, repeat=repeat, per=n
+        ),
+        timed("figures + positions + diff (analyse), per article", engines, repeat=repeat, per=n),
+    ]
+
+
+def bench_diff_lookup(sizes: Sequence[int], repeat: int) -> list[Timing]:
+    """R5: a metric's current state is an index lookup, whatever the stored history."""
+    from sqlalchemy import insert
+
+    from monitor.store.db import make_engine, session_factory, upgrade
+    from monitor.store.models import FactStateRow, ObservationRow
+
+    out = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = make_engine(f"sqlite:///{tmp}/bench.db")
+            upgrade(engine)
+            factory = session_factory(engine)
+            now = datetime.now(UTC)
+            keys = max(size // 100, 1)
+            with engine.begin() as conn:
+                batch = []
+                for i in range(size):
+                    batch.append(
+                        {
+                            "watch": "w",
+                            "kind": "figure",
+                            "key": f"m{i % keys}",
+                            "label": "x",
+                            "value": float(i),
+                            "evidence": "e",
+                            "offset": 0,
+                            "observed_at": now - timedelta(seconds=i),
+                            "disposition": "same",
+                        }
+                    )
+                    if len(batch) == 50_000:
+                        conn.execute(insert(ObservationRow), batch)
+                        batch = []
+                if batch:
+                    conn.execute(insert(ObservationRow), batch)
+                conn.execute(
+                    insert(FactStateRow),
+                    [
+                        {
+                            "watch": "w",
+                            "kind": "figure",
+                            "key": f"m{k}",
+                            "state": {"v": k},
+                            "updated_at": now,
+                        }
+                        for k in range(keys)
+                    ],
+                )
+            probe = [f"m{(k * 7919) % keys}" for k in range(200)]
+
+            lookups = _lookup_probe(factory, probe)
+            out.append(
+                timed(
+                    f"state lookup with {size:>9,} stored figures",
+                    lookups,
+                    repeat=repeat,
+                    per=len(probe),
+                )
+            )
+            engine.dispose()
+    return out
+
+
+def _lookup_probe(factory: object, probe: list[str]) -> Callable[[], None]:
+    from monitor.store.db import transaction
+    from monitor.store.facts import StateCache
+
+    def lookups() -> None:
+        with transaction(factory) as session:  # type: ignore[arg-type]
+            cache = StateCache(session)
+            for key in probe:
+                cache.get("w", "figure", key)
+
+    return lookups
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,1000000",
+        help="stored figures for the diff lookup workload",
+    )
+    args = parser.parse_args(argv)
+
+    print("== extraction (R2) ==")
+    ext = bench_extraction(args.repeat)
+    for t in ext:
+        print(t.line())
+    bare, ours, engines = (t.median for t in ext)
+    print(f"R1-part extract_article / bare trafilatura: {ours / bare:.2f}")
+    print(f"R2 figures+positions+diff / bare trafilatura: {engines / bare:.3f} (target <= 0.10)")
+
+    print("== diff lookup (R5) ==")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    look = bench_diff_lookup(sizes, args.repeat)
+    for t in look:
+        print(t.line())
+    print(
+        f"R5 lookup at {sizes[-1]:,} / at {sizes[0]:,}: {look[-1].median / look[0].median:.2f} "
+        "(target <= 2)"
+    )
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
