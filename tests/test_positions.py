@@ -29,6 +29,13 @@ GAZA_TOPICS = (
 )
 
 
+FULL_TOPICS = (
+    *GAZA_TOPICS,
+    TopicSpec("end_of_war", ("end the war", "ending the war", "permanent ceasefire")),
+    TopicSpec("disarmament", ("disarm", "disarmament", "weapons")),
+)
+
+
 def _load(name: str) -> list[dict[str, Any]]:
     data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     assert isinstance(data, list)
@@ -39,11 +46,12 @@ CASES = _load("cases.yaml")
 
 
 def _find(case: dict[str, Any]) -> list[Position]:
-    configured = case.get("config", "gaza") == "gaza"
+    config = case.get("config", "gaza")
+    topics = {"gaza": GAZA_TOPICS, "full": FULL_TOPICS, "none": ()}[config]
     return find_positions(
         case["text"],
-        GAZA_ACTORS if configured else (),
-        GAZA_TOPICS if configured else (),
+        () if config == "none" else GAZA_ACTORS,
+        topics,
         discover_actors=case.get("discover", True),
     )
 

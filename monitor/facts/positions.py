@@ -153,6 +153,11 @@ _TERMINAL = re.compile(r"[.?!]")
 _CLAUSE_CUT = re.compile(r"[,;:\"“”(—–]|\bthat\b")
 _VERB_NEXT = re.compile(r"(?:\bnot|\bnever|n['’]t|\bto|\bof)\s*$")
 _IF = re.compile(r"\b(?:if|unless)\b")
+_SUBORDINATE = re.compile(S.CLAIM_SUBORDINATORS, re.IGNORECASE)
+_PLURAL_NP = re.compile(
+    r"\b(?:the|his|her|their|its|these|those|many|some|several|other|both)\s+(?:[a-z-]+\s+){0,2}?"
+    r"[a-z]{3,}(?<!ss)(?<!us)(?<!is)s\b"
+)
 _LEAD = re.compile(r"\s*(?:(to|that|on|for|upon|of|with)\s+)?")
 _THAT = re.compile(r"^[^,;:\"“”]{0,60}?\bthat\b", re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -166,7 +171,7 @@ for _key, _forms in sorted(S.DEMONYMS.items(), key=lambda kv: len(kv[0]), revers
         _DEMONYM_NAME[_form.casefold()] = _name
 
 
-_Mention = tuple[int, int, str]  # (start, end, actor)
+_Mention = tuple[int, int, str, bool]  # (start, end, actor, names a person)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +180,7 @@ class _Engine:
     actor_of: dict[str, str]
     demonym_of: dict[str, str]
     acronyms: dict[str, str]  # casefolded -> as written: "US" is no "us"
+    persons: frozenset[str]  # aliases that name a person ("Fawzi Barhoum", "Barhoum")
     topics: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -240,7 +246,14 @@ def _engine(
     for name, terms in topics:
         alts = "|".join(_term_regex(t) for t in (name, *terms) if t.strip())
         compiled.append((name, re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)))
-    return _Engine(pattern, actor_of, demonym_of, acronyms, tuple(compiled))
+    persons = frozenset(
+        form.casefold()
+        for _, aliases in actors
+        for alias in aliases
+        if _surname(alias)
+        for form in (" ".join(alias.split()), _surname(alias) or "")
+    )
+    return _Engine(pattern, actor_of, demonym_of, acronyms, persons, tuple(compiled))
 
 
 # --- paragraphs and sentences -------------------------------------------------------------------
@@ -317,41 +330,51 @@ class _Context:
     sentence: int = 0
     subject: str | None = None
     subject_at: int = -10
-    person: str | None = None
+    subject_person: bool = False
     speaker: str | None = None
     roles: dict[str, str] = field(default_factory=dict)
-    # (sentence index, char offset in the sentence, actor) of every alias seen
-    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    # (sentence index, char offset in the sentence, actor, names a person) of every alias seen
+    mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
 
     def carry(self) -> _Context:
-        """The memory a new paragraph starts with: the previous one's last actor, at arm's
-        length (as if named in the sentence before)."""
+        """The memory a new paragraph starts with: the previous one's last sentence, at arm's
+        length (as if it were the sentence before)."""
+        recent = self.subject is not None and self.subject_at >= self.sentence - 1
         return _Context(
             sentence=0,
             subject=self.subject,
-            subject_at=-1 if self.subject and self.subject_at >= self.sentence - 1 else -10,
-            person=self.person,
+            subject_at=-1 if recent else -10,
+            subject_person=self.subject_person,
             speaker=self.speaker,
             roles=self.roles,  # "the alliance" names the same actor all through an article
-            mentions=[(-1, 0, a) for i, _, a in self.mentions if i == self.sentence - 1][-1:],
+            mentions=[(-1, o, a, p) for i, o, a, p in self.mentions if i == self.sentence - 1],
         )
 
     def resolve(self, word: str, offset: int = 1 << 30) -> str | None:
         """The actor a pronoun or definite description at `offset` of this sentence means."""
-        seen = [a for i, o, a in self.mentions if i < self.sentence or o < offset]
-        if word in S.SUBJECT_PRONOUNS:
-            if self.sentence - self.subject_at > 1:
-                recent = [a for i, o, a in self.mentions if 0 <= self.sentence - i <= 1 or i == -1]
-                recent = [a for a in recent if a in seen]
-                return recent[-1] if recent else None
-            if word in S.PERSON_PRONOUNS and self.person:
-                return self.person
-            return self.subject
-        if word in self.roles:
-            return self.roles[word]
-        if self.subject:
-            return self.subject
-        return seen[-1] if seen else None
+        if word not in S.SUBJECT_PRONOUNS:
+            if word in self.roles:
+                return self.roles[word]
+            if self.subject:
+                return self.subject
+            seen = [a for i, o, a, _ in self.mentions if i < self.sentence or o < offset]
+            return seen[-1] if seen else None
+        personal = word in S.PERSON_PRONOUNS
+        recent = self.subject and self.sentence - self.subject_at <= 1
+        if recent and (personal or not self.subject_person):
+            return self.subject  # "he" may be an actor's unnamed speaker; "it" is no person
+        # this sentence's names before the pronoun, nearest first; then the sentence before,
+        # in order (its subject usually comes first). "he" prefers persons; "they" never is one.
+        here = [
+            (a, p) for i, o, a, p in reversed(self.mentions) if i == self.sentence and o < offset
+        ]
+        before = [(a, p) for i, _, a, p in self.mentions if i == self.sentence - 1]
+        candidates = here + before
+        if personal:
+            people = [a for a, p in candidates if p]
+            return people[0] if people else (candidates[0][0] if candidates else None)
+        things = [a for a, p in candidates if not p]
+        return things[0] if things else None
 
 
 # --- subjects -----------------------------------------------------------------------------------
@@ -384,6 +407,12 @@ def _base(low: str) -> str:
 
 _NOT_NAME = S.NOT_NAMES | S.AUXILIARIES | S.CONDITIONAL_CUES | S.PREPOSITIONS | S.ROLE_WORDS
 _NP_WORDS = S.ROLE_WORDS | S.NP_MODIFIERS | S.DEFINITE_HEADS
+
+
+def _demonym_like(word: str) -> bool:
+    return word[:1].isupper() and (
+        word.casefold() in _DEMONYM_NAME or word.lower().endswith(S.DEMONYM_SUFFIXES)
+    )
 
 
 def _is_name(tok: _Tok) -> bool:
@@ -433,8 +462,9 @@ class _Sentence:
         self.discover = discover
         self.toks = _Tokens(text, low)
         starts = self.toks.starts
-        self.mention_of: dict[int, tuple[int, str]] = {}  # token index -> (first token, actor)
-        for m_start, m_end, actor in mentions:
+        # token index -> (first token, actor, names a person)
+        self.mention_of: dict[int, tuple[int, str, bool]] = {}
+        for m_start, m_end, actor, person in mentions:
             first = max(bisect_right(starts, m_start) - 1, 0)
             idx = [
                 i
@@ -442,7 +472,7 @@ class _Sentence:
                 if starts[i] < m_end and starts[i] + len(self.toks.lows[i]) > m_start
             ]
             for i in idx:
-                self.mention_of[i] = (idx[0], actor)
+                self.mention_of[i] = (idx[0], actor, person)
 
     def index_before(self, pos: int) -> int:
         """Index of the last token ending at or before `pos`."""
@@ -571,13 +601,28 @@ class _Sentence:
         if mentions:
             sub.kind = "actor"
             sub.actors = [self._best_mention(elems, mentions)]
-            sub.person = bool(sub.roles) or any(e[0] == "name" for e in elems)
+            sub.person = any(r in S.PERSON_ROLES for r in sub.roles) or any(
+                self.mention_of[e[2]][2] for _, e in mentions
+            )
             return first
-        if self.discover and any(e[0] == "name" for e in elems):
+        if (
+            i >= 0
+            and elems
+            and self.toks[i].low == "the"
+            and elems[-1][0] == "role"
+            and elems[-1][1] in S.DEFINITE_HEADS
+            and all(e[0] == "role" or _demonym_like(e[1]) for e in elems)
+        ):
+            elems = [e for e in elems if e[0] == "role"]  # "the Palestinian group"
+        elif self.discover and any(e[0] == "name" for e in elems):
             name = self._discovered(elems)
             if name:
                 sub.kind = "name"
                 sub.actors = [name]
+                parts = name.split()
+                sub.person = any(r in S.PERSON_ROLES for r in sub.roles) or (
+                    2 <= len(parts) <= 3 and not any(w.lower() in S.ORG_WORDS for w in parts)
+                )
                 return first
         word = self.toks[i].low if i >= 0 else ""
         if not elems:
@@ -662,6 +707,8 @@ class _Sentence:
             return None
         if len(words) == 1 and name.lower().endswith(S.COMMON_PLURALS):
             return None  # "Drivers said": a capitalised common noun, not a name
+        if len(words) == 1 and name.casefold() not in _DEMONYM_NAME and _demonym_like(name):
+            return None  # "a Palestinian official": a people, not an actor
         return _DEMONYM_NAME.get(name.casefold(), name)
 
     def _coordination(self, i: int, sub: _Subject) -> None:
@@ -866,15 +913,26 @@ def _head_noun(claim: str, verb_first: bool, depth: int = 0) -> str | None:
     return head
 
 
-def _topic(engine: _Engine, claim: str, verb_first: bool) -> str | None:
-    best: tuple[int, int, str] | None = None
+def _topics(engine: _Engine, claim: str, verb_first: bool, section: str | None) -> list[str]:
+    """The configured topics named in the claim's main part ("end the war and withdraw"), else
+    the first one named anywhere in it, else the topic of the section heading above ("Israel
+    rejects any role for the Palestinian Authority" under "Governance"), else the claim's head
+    noun."""
+    main = _SUBORDINATE.search(claim, 1)
+    main_end = main.start() if main else len(claim)
+    named: list[tuple[int, int, str]] = []
     for order, (name, pattern) in enumerate(engine.topics):
         m = pattern.search(claim)
-        if m and (best is None or (m.start(), order) < best[:2]):
-            best = (m.start(), order, name)
-    if best is not None:
-        return best[2]
-    return _head_noun(claim, verb_first)
+        if m:
+            named.append((m.start(), order, name))
+    named.sort()
+    if named:
+        in_main = [name for start, _, name in named if start < main_end]
+        return in_main or [named[0][2]]
+    if section:
+        return [section]
+    head = _head_noun(claim, verb_first)
+    return [head] if head else []
 
 
 # --- the sentence pass --------------------------------------------------------------------------
@@ -898,15 +956,17 @@ class _Found:
     negated: bool
     quoted: bool
     reaffirmed: bool = False
+    person: bool = False
 
 
 def _english(low: str) -> bool:
-    """Not another language: a long sentence holds some English function words."""
+    """Not another language (see stances.FOREIGN_MARKERS)."""
     words = low.split()
     if len(words) < S.MIN_WORDS_FOR_LANGUAGE_GUARD:
         return True
-    share = sum(map(S.ENGLISH_MARKERS.__contains__, words)) / len(words)
-    return share >= S.MIN_ENGLISH_SHARE
+    english = sum(map(S.ENGLISH_MARKERS.__contains__, words))
+    foreign = sum(map(S.FOREIGN_MARKERS.__contains__, words))
+    return english >= foreign and english >= S.MIN_ENGLISH_SHARE * len(words)
 
 
 def _title_case(sentence: str) -> bool:
@@ -955,7 +1015,7 @@ def _mentions(engine: _Engine, text: str, low: str) -> list[_Mention]:
             if not any(_base(w.strip(",.")) in S.ROLE_WORDS for w in after):
                 continue
         if actor is not None:
-            found.append((m.start(), m.end(), actor))
+            found.append((m.start(), m.end(), actor, key in engine.persons))
     return found
 
 
@@ -1003,11 +1063,14 @@ class _SentencePass:
         self.background = _BACKGROUND.search(low) is not None
         self.conditional = bool(_CONDITIONAL_ANY.search(low) or _CONDITIONAL_PHRASE.search(low))
         self.speaker: str | None = None
+        self.speaker_person = False
         self.speaker_known = False  # a speech verb has a subject, even one that is no actor
         self.speech: list[tuple[int, int, list[str]]] = []  # speech verbs and their speakers
         self.speech_subjects: dict[int, _Subject] = {}
         self.reaffirm = False
         self.last_actors: list[str] = []
+        self.last_person = False
+        self.unsaid: list[tuple[int, int]] = []  # what a negated speech verb governs
         self.found: list[_Found] = []
         self.governed: list[tuple[int, int]] = []
 
@@ -1069,6 +1132,12 @@ class _SentencePass:
         return begin, max(begin, end), verb_first
 
     def _resolve(self, sub: _Subject, reported: bool, quoted: bool) -> list[str]:
+        if sub.kind in ("actor", "name", "pronoun", "definite"):
+            self.last_person = (
+                sub.person
+                or sub.word in S.PERSON_PRONOUNS
+                or (sub.kind == "definite" and sub.word in S.PERSON_ROLES)
+            )
         if sub.kind in ("actor", "name"):
             if len(sub.actors) == 1:
                 for role in sub.roles:  # "Qatari mediators ... the mediators said"
@@ -1085,6 +1154,8 @@ class _SentencePass:
                 return [self.ctx.speaker] if self.ctx.speaker else []
             return [self.speaker] if self.speaker else []
         if sub.kind in ("pronoun", "definite"):
+            if sub.word == "they" and self._plural_before(sub.start):
+                return []  # "his coalition partners ...; they reject": not an actor
             if reported and self.speaker:
                 return [self.speaker]
             if reported and self.speaker_known and sub.kind == "pronoun":
@@ -1094,6 +1165,13 @@ class _SentencePass:
         if sub.kind == "coord":
             return list(self.last_actors)
         return []
+
+    def _plural_before(self, pos: int) -> bool:
+        """A plural noun phrase between the last actor named in this sentence and `pos`: the
+        nearer antecedent of "they"."""
+        named = [k for k in self.s.mention_of if self.s.toks.starts[k] < pos]
+        start = self.s.toks.starts[max(named)] if named else 0
+        return _PLURAL_NP.search(self.low, start, pos) is not None
 
     # pass A: who speaks in this sentence
     def speakers(self) -> None:
@@ -1105,8 +1183,10 @@ class _SentencePass:
                 self.speaker_known = True
             actors = self._resolve(sub, False, self.quoted(t.start))
             self.speech.append((t.start, t.end, actors))
+            if sub.negated:  # "has not said it would ...": what follows is not a statement
+                self.unsaid.append((t.end, max(self._claim(t.end)[1], t.end)))
             if actors and self.speaker is None:
-                self.speaker = actors[0]
+                self.speaker, self.speaker_person = actors[0], self.last_person
             if t.text.split()[0] in S.REAFFIRM_WORDS:
                 self.reaffirm = True
 
@@ -1156,7 +1236,7 @@ class _SentencePass:
         self._statements()
 
     def _skip(self, t: _Trigger) -> bool:
-        return self._question(t.start) or self._conditional(t.start)
+        return self._skip_at(t.start)
 
     def _stance(self, t: _Trigger) -> None:
         if self._skip(t):
@@ -1184,8 +1264,9 @@ class _SentencePass:
         if first.endswith("ing") and first not in ("sought",):
             probe = _Subject("none")
             self.s._skip_fillers(start_tok, probe)
-            if not probe.auxes & {"is", "are", "was", "were", "been", "be"}:
-                return
+            progressive = probe.auxes & {"is", "are", "was", "were", "been", "be"}
+            if not progressive and self.s.subject(start_tok).before != "with":
+                return  # a gerund belongs to another verb, unless "with Hamas pressing for"
         modal = first in ("will", "would", "shall", "won't", "won’t", "wouldn't", "wouldn’t")
         if modal and nxt and nxt.cls != "other" and not self.text[t.end : nxt.start].strip():
             return  # "will not accept": the verb carries the negation
@@ -1201,6 +1282,9 @@ class _SentencePass:
         if not actors:
             return
         begin, end, verb_first = self._claim(t.end)
+        if t.cls == "demand" and t.text.startswith(("mak", "made", "condition")) and " " in t.text:
+            begin = t.start + t.text.index(" ") + 1  # "made [the release ...] conditional on ..."
+            end = max(end, t.end)
         if t.cls == "vow" and "until" in t.text:
             begin = t.start
             verb_first = True
@@ -1291,6 +1375,7 @@ class _SentencePass:
                 negated,
                 quoted,
                 reaffirmed or self.reaffirm,
+                self.last_person,
             )
         )
         self.last_actors = actors
@@ -1386,7 +1471,8 @@ class _SentencePass:
         return any(a <= pos < b for a, b in self.governed)
 
     def _skip_at(self, pos: int) -> bool:
-        return self._question(pos) or self._conditional(pos)
+        unsaid = any(a <= pos < b for a, b in self.unsaid)
+        return unsaid or self._question(pos) or self._conditional(pos)
 
     # "other": a statement with no stance in it
     def _statements(self) -> None:
@@ -1396,6 +1482,8 @@ class _SentencePass:
             if t.cls != "other" or t.kind != "verb" or self._question(t.start):
                 continue
             sub = self._speech_subject(t)
+            if sub.negated:
+                continue  # "has not said": no statement
             actors = self._resolve(sub, False, self.quoted(t.start))
             if not actors:
                 continue
@@ -1439,12 +1527,13 @@ def _positions_of(
     engine: _Engine,
     ctx: _Context,
     discover: bool,
+    section: str | None,
 ) -> list[Position]:
     start, end = span
     low, scanned, mentioned = scan
     sentence = text[start:end]
-    mentions = [(a - start, b - start, actor) for a, b, actor in mentioned]
-    ctx.mentions.extend((ctx.sentence, a, actor) for a, _, actor in mentions)
+    mentions = [(a - start, b - start, actor, person) for a, b, actor, person in mentioned]
+    ctx.mentions.extend((ctx.sentence, a, actor, person) for a, _, actor, person in mentions)
     low_sentence = low[start:end]
     triggers = _sentence_triggers(text, low_sentence, start, scanned)
     if not triggers or sentence.rstrip(" \"”’')").endswith("?") or not _english(low_sentence):
@@ -1454,9 +1543,6 @@ def _positions_of(
     p.stances()
     out: list[Position] = []
     for f in p.found:
-        topic = _topic(engine, f.claim, f.verb_first) if f.claim else None
-        if not topic:
-            continue
         out.extend(
             Position(
                 actor=actor,
@@ -1469,13 +1555,17 @@ def _positions_of(
                 quoted=f.quoted,
                 reaffirmed=f.reaffirmed,
             )
+            for topic in (_topics(engine, f.claim, f.verb_first, section) if f.claim else [])
             for actor in f.actors
         )
     if p.speaker:
         ctx.speaker = p.speaker
-    acted = [f.actors[-1] for f in p.found if f.actors]
-    if acted or p.speaker:
-        ctx.subject = acted[-1] if acted else p.speaker
+    acted = [f for f in p.found if f.actors]
+    if acted:
+        ctx.subject, ctx.subject_person = acted[-1].actors[-1], acted[-1].person
+        ctx.subject_at = ctx.sentence
+    elif p.speaker:
+        ctx.subject, ctx.subject_person = p.speaker, p.speaker_person
         ctx.subject_at = ctx.sentence
     return out
 
@@ -1504,8 +1594,14 @@ def find_positions(
     found: list[Position] = []
     ctx = _Context()
     t_at = m_at = 0
-    for p_start, p_end in _paragraphs(text):
+    section: str | None = None
+    for number, (p_start, p_end) in enumerate(_paragraphs(text)):
         ctx = ctx.carry()
+        if number and _heading(text[p_start:p_end]):
+            named = [
+                name for name, pattern in engine.topics if pattern.search(text, p_start, p_end)
+            ]
+            section = named[0] if named else None
         for start, end in _sentences(text, p_start, p_end):
             while t_at < len(triggers) and triggers[t_at].start < start:
                 t_at += 1
@@ -1517,9 +1613,17 @@ def find_positions(
             while m_end < len(mentions) and mentions[m_end][0] < end:
                 m_end += 1
             scan = (low, triggers[t_at:t_end], mentions[m_at:m_end])
-            found.extend(_positions_of(text, (start, end), scan, engine, ctx, discover_actors))
+            found.extend(
+                _positions_of(text, (start, end), scan, engine, ctx, discover_actors, section)
+            )
             ctx.sentence += 1
     return _first_per_topic(found) if one_per_topic else found
+
+
+def _heading(paragraph: str) -> bool:
+    """A section heading: a short line that is no sentence ("Governance", "The politics")."""
+    line = paragraph.strip()
+    return 0 < len(line.split()) <= S.MAX_HEADING_WORDS and line[-1] not in '.!?:;,"”’)'
 
 
 def _first_per_topic(found: list[Position]) -> list[Position]:

@@ -69,6 +69,7 @@ PROPOSE_PHRASES: tuple[str, ...] = (
     r"submit(?:s|ted)",
 )
 DEMAND_PHRASES: tuple[str, ...] = (
+    r"(?:make|makes|made|making) (?:[\w'’-]+ ){1,8}?conditional (?:on|upon)",
     r"call(?:s|ed|ing)? (?:for|on)",
     r"insist(?:s|ed|ing)?(?: on| that)?",
     r"condition(?:s|ed|ing)? (?:\w+ ){0,6}?(?:on|upon)",
@@ -121,7 +122,7 @@ TRIGGER_HEADS: frozenset[str] = words(
     "appr welc endo back supp embr cons rati put puts putt offe prop sugg plan unve floa subm "
     "call insi push ask asks aske aski appe seek soug dema urge urgi urgs want requ acco said "
     "says say told tell add adds adde stat anno note expl stre emph argu clai wrot writ post "
-    "decl conf warn asse repo desc reit reaf rest repe stoo stan"
+    "decl conf warn asse repo desc reit reaf rest repe stoo stan make made maki"
 )
 # Speech verbs that restate an existing position: what they attribute reinforces, never refines.
 REAFFIRM_WORDS: frozenset[str] = words(
@@ -274,6 +275,12 @@ ROLE_WORDS: frozenset[str] = words(
     "wing administration agency agencies bureau leadership faction group movement force forces "
     "police presidency parliament speaker mayor governor director counsel coordinator"
 )
+# Roles held by one person: "he" and "she" can stand for them, "they" and "it" cannot.
+PERSON_ROLES: frozenset[str] = words(
+    "official spokesperson spokesman spokeswoman negotiator leader chief head minister president "
+    "premier envoy ambassador officer commander adviser advisor aide member secretary senator "
+    "chancellor king emir sheikh prince diplomat mayor governor director prosecutor speaker"
+)
 # Lowercase modifiers allowed inside a speaker's noun phrase ("Hamas's top negotiator").
 NP_MODIFIERS: frozenset[str] = words(
     "top senior chief deputy former acting lead leading exiled veteran high-ranking "
@@ -348,7 +355,6 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "japan": ("Japanese",),
     "india": ("Indian",),
     "pakistan": ("Pakistani",),
-    "palestinian authority": ("Palestinian",),
     "european union": ("EU", "European"),
     "eu": ("European",),
     "united nations": ("UN", "U.N."),
@@ -365,9 +371,12 @@ VOW_VERBS: frozenset[str] = words(
     "continue keep fight retaliate respond strike destroy defeat pursue resume expand escalate "
     "punish eliminate crush dismantle press persist hit attack act defend eradicate"
 )
+# Reported "will/would <verb>" of procedure or routine is no commitment on any topic ("Netanyahu
+# said he would convene his government").
 NONCOMMITTAL_VERBS: frozenset[str] = words(
     "study consider review respond examine discuss decide look wait see evaluate assess be have "
-    "need meet hold send seek try attempt comment give take make get know"
+    "need meet hold send seek try attempt comment give take make get know convene vote visit "
+    "travel attend arrive go come speak talk announce publish issue brief answer reply"
 )
 MODAL_COMMIT = r"(?:would|will|['’]ll|shall|(?:is|are|was|were) going to)"
 OBLIGATION = r"(?:must|should|needs? to|has to|have to|ought to)"
@@ -383,6 +392,7 @@ CLAIM_STOPS = (
 )
 CLAIM_LEADS: frozenset[str] = frozenset({"to", "that", "on", "for", "upon", "of", "with"})
 MAX_CLAIM_CHARS = 240
+MAX_HEADING_WORDS = 6  # a line this short without final punctuation heads a section
 STOP_WORDS: frozenset[str] = words(
     "a an the and or but of to in on at for with from by as is are was were be been being it its "
     "this that these those there their they them he she his her we our us i you your which who "
@@ -403,6 +413,15 @@ GENERIC_HEADS: frozenset[str] = words(
     "demand demands call calls offer offers proposal proposals plan plans idea ideas bid bids "
     "effort efforts attempt attempts request requests push pressure move step steps"
 )
+# Where the main part of a claim ends: topics named after these are conditions or context
+# ("release the captives in stages tied to the withdrawal" is about the captives).
+CLAIM_SUBORDINATORS = (
+    r"\b(?:as|while|whereas|tied to|linked to|conditional on|in exchange for|in return for|after"
+    r"|before|until|once|if|unless|within|so that|under which|which|who|because|since|provided)\b"
+)
+# Adjectives of peoples and places: "the Palestinian group" is a definite description, and such
+# a word alone ("a Palestinian official") names no actor.
+DEMONYM_SUFFIXES: tuple[str, ...] = ("ian", "ean", "ese", "ish", "ic")
 # Light verbs of claims such as "take part in governance": the topic is what follows them.
 LIGHT_VERB_PHRASES: tuple[str, ...] = (
     "take part in",
@@ -459,18 +478,31 @@ CLAIM_SYNONYMS: dict[str, str] = {
     "government": "governance",
     "administration": "governance",
     "administer": "governance",
-    "disarmament": "disarm",
-    "disarming": "disarm",
+    "disarm": "arms",
+    "disarmament": "arms",
+    "disarming": "arms",
+    "disarmed": "arms",
     "weapons": "arms",
     "weapon": "arms",
 }
 
 # --- language guard -----------------------------------------------------------------------------
-# Frequent English function words: a long sentence with almost none is another language, where
-# the English verb lists would only find look-alikes ("propose", "refuse" are French too).
+# A sentence of another language would only yield look-alikes of English stance verbs ("propose",
+# "refuse" are French too): it is skipped when its function words are more often those of
+# another European language than English ones, or when a long sentence has next to no English
+# ones (Arabic, Hebrew, Russian ... have none at all).
 ENGLISH_MARKERS: frozenset[str] = words(
     "the a an of to in on and that is are was were it its for with as by has have had will would "
-    "not said says be from this their they he she we at or but which who"
+    "not said says be from this their they he she we at or but which who any all must should "
+    "after before over into than about been more also no there when what while can could did "
+    "do does if them his her our you my us under against up out"
 )
-MIN_ENGLISH_SHARE = 0.12
+FOREIGN_MARKERS: frozenset[str] = words(
+    "le la les de du des et un une est au aux sur pour dans par qui que ne pas il elle ils "
+    "el los las y en del por con para una su se lo es al como "
+    "der die das und den dem ist nicht ein eine einen mit von zu im auf sich für "
+    "il di che e della per non una sono gli nel "
+    "os da do em um uma com não na no"
+)
 MIN_WORDS_FOR_LANGUAGE_GUARD = 6
+MIN_ENGLISH_SHARE = 0.05
