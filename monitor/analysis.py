@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -48,6 +48,7 @@ class WatchSpec:
     actors: tuple[ActorSpec, ...]
     topics: tuple[TopicSpec, ...]
     discover_actors: bool
+    digest: bool = False
 
     def spec_for(self, key: str) -> MetricSpec | None:
         for spec in self.metrics:
@@ -92,6 +93,7 @@ def watch_spec(watch: WatchConfig) -> WatchSpec:
         actors=tuple(ActorSpec(name=n, aliases=tuple(a)) for n, a in watch.actors.items()),
         topics=tuple(TopicSpec(name=n, terms=tuple(t)) for n, t in watch.topics.items()),
         discover_actors=watch.discover_actors,
+        digest=watch.mode == "digest",
     )
 
 
@@ -163,7 +165,7 @@ def analyse(
             raw = read(watch.name, "position", key)
             pcurrent = position_state_from_dict(raw) if raw else None
             poutcome = diff_position(position, source, pcurrent, observed_at=observed_at)
-            finding = _position_finding(watch.name, key, position, source, poutcome)
+            finding = _position_finding(watch, key, position, source, poutcome)
             if finding.state is not None:
                 local[(watch.name, "position", key)] = finding.state
             findings.append(finding)
@@ -231,6 +233,8 @@ def _figure_change(change: FigureChange, figure: Figure) -> ChangeRecord:
             if old
             else None
         ),
+        "old_value": old.value if old else None,
+        "new_value": new.value,
         "bound": new.bound,
         "unit": new.unit,
         "low": new.low,
@@ -259,10 +263,10 @@ def _format_delta(delta: float, unit: str) -> str:
 
 
 def _position_finding(
-    watch: str, key: str, position: Position, source: Source, outcome: PositionDiff
+    watch: WatchSpec, key: str, position: Position, source: Source, outcome: PositionDiff
 ) -> Finding:
     observation = ObservationRecord(
-        watch=watch,
+        watch=watch.name,
         kind="position",
         key=key,
         label=f"{position.actor} on {position.topic}",
@@ -277,7 +281,11 @@ def _position_finding(
         stance=position.stance,
         claim=position.claim,
     )
-    change = _position_change(outcome.change, position) if outcome.change else None
+    change = None
+    if outcome.change is not None:
+        # A refinement (same stance, new terms) goes to digests only: see position_diff.
+        alerted = outcome.change.kind != "refinement" or watch.digest
+        change = replace(_position_change(outcome.change, position), alerted=alerted)
     return Finding(
         observation=observation,
         state=position_state_to_dict(outcome.state) if outcome.state is not None else None,

@@ -280,6 +280,7 @@ def run_demo(*, workdir: Path | None = None, out: Out = print, keep: bool = Fals
             for line in (rev.diff or "").splitlines():
                 if line.startswith(("+", "-")) and not line.startswith(("+++", "---")):
                     out(f"    {line[:160]}")
+        _print_gold(out, root / "gold.yaml", changes)
         outbox = Path(config.email.outbox_dir)
         out(f"emails written to {outbox} ({len(list(outbox.glob('*.eml')))} .eml files)")
         store.engine.dispose()
@@ -300,4 +301,38 @@ def _print_moment(out: Out, moment: datetime, reports: list[PollReport]) -> None
         out(f"    error: {report.feed}: {report.error}")
     for report in reports:
         for change in report.changes:
-            out(f"    {change.kind}: {change.summary}")
+            note = "" if change.alerts else "  (stored; not alerted)"
+            out(f"    {change.kind}: {change.summary}{note}")
+
+
+def _gold_key(raw: dict[str, Any]) -> tuple[str, str, str]:
+    if raw.get("kind") == "position":
+        return ("position", f"{raw['actor']}:{raw['topic']}", str(raw["new_stance"]))
+    return ("figure", str(raw["metric"]), f"{float(raw['new_value']):g}")
+
+
+def _change_key(change: alert_store.ChangeData) -> tuple[str, str, str]:
+    if change.kind in ("shift", "refinement"):
+        return ("position", change.key, str(change.payload.get("new_stance")))
+    payload_value = change.payload.get("new_value")
+    return ("figure", change.key, f"{float(payload_value):g}" if payload_value is not None else "")
+
+
+def _print_gold(out: Out, path: Path, changes: list[alert_store.ChangeData]) -> None:
+    """Compare what was alerted with the story's gold file: what a reader must be told."""
+    if not path.exists():
+        return
+    gold = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    expected = [_gold_key(c) for c in gold.get("changes", [])]
+    alerted = [_change_key(c) for c in changes if c.kind != "refinement"]
+    found = [k for k in expected if k in alerted]
+    extra = [c for c in changes if c.kind != "refinement" and _change_key(c) not in expected]
+    out(
+        f"gold: {len(found)} of {len(expected)} changes a reader must be told were alerted, "
+        f"{len(extra)} alerts beyond them"
+    )
+    for key in expected:
+        if key not in alerted:
+            out(f"  missed: {key[1]} -> {key[2]}")
+    for change in extra:
+        out(f"  extra: {change.summary}")

@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from monitor.notify.headers import clean_text, safe_header_value
+from monitor.notify.headers import MAIL_POLICY, clean_text, safe_header_value
 
 SUBJECT_MAX = 200
 # Bounds for body text: feed text is untrusted, and one runaway sentence must not bury the rest.
@@ -143,7 +142,7 @@ def compose_alert_email(
     text = _TEXT_ENV.get_template("alert.txt.j2").render(context)
     html_body = _HTML_ENV.get_template("alert.html.j2").render(context)
 
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject
     msg["From"] = _address(settings.sender)
     msg["To"] = tuple(_address(r) for r in recipients)

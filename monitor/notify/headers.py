@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from email import policy
 from email.errors import MessageError
 from email.header import decode_header, make_header
 
@@ -79,3 +80,9 @@ def _bound(text: str, max_len: int) -> str:
     if space >= max_len * 3 // 4:
         cut = cut[:space].rstrip()
     return cut + ELLIPSIS
+
+
+# CRLF line ends for SMTP. CPython 3.11 folds some subjects of 70-80 characters straight after
+# "Subject:", and clients then show a leading space: every header value here is bounded far
+# below RFC 5322's hard limit of 998, so headers are not folded at 78.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)

@@ -12,13 +12,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
 from monitor.errors import NotifyError
+from monitor.notify.headers import MAIL_POLICY
 
 SECURITY_MODES = ("starttls", "tls", "none")
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9@._-]+")
@@ -46,7 +46,7 @@ class Transport(Protocol):
 
 def message_bytes(message: EmailMessage) -> bytes:
     """The message as it goes on the wire: CRLF line ends, headers folded by RFC 5322 rules."""
-    return message.as_bytes(policy=policy.SMTP)
+    return message.as_bytes(policy=MAIL_POLICY)
 
 
 class FileTransport:
