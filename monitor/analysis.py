@@ -125,11 +125,13 @@ def analyse(
     states: StateReader,
     observed_at: datetime,
     all_mentions: bool = False,
+    revision_of: str | None = None,
 ) -> list[Finding]:
     """Every figure and position the relevant watches see, diffed against current state.
 
     By default one figure per metric per article goes to the diff (two values of one metric in
     one article would otherwise alert against each other); `all_mentions` lists every one.
+    `revision_of` names the earlier version when the text is an article revised in place.
     """
     findings: list[Finding] = []
     # The diff of a later figure in the same article sees the state an earlier one left.
@@ -169,7 +171,16 @@ def analyse(
             if finding.state is not None:
                 local[(watch.name, "position", key)] = finding.state
             findings.append(finding)
+    if revision_of:
+        findings = [_with_revision(f, revision_of) for f in findings]
     return findings
+
+
+def _with_revision(finding: Finding, revision_of: str) -> Finding:
+    if finding.change is None:
+        return finding
+    payload = {**finding.change.payload, "revision_of": revision_of}
+    return replace(finding, change=replace(finding.change, payload=payload))
 
 
 def _figure_finding(watch: str, figure: Figure, source: Source, outcome: FigureDiff) -> Finding:

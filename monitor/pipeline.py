@@ -367,7 +367,19 @@ def _check_article(
         if not relevant:
             return
         cache = StateCache(session)
-        findings = analyse(text, source=source, watches=relevant, states=cache.get, observed_at=now)
+        revision_of = None
+        if latest is not None:
+            revision_of = (
+                f"version {latest.version}, as fetched {latest.fetched_at:%d %b %Y %H:%M} UTC"
+            )
+        findings = analyse(
+            text,
+            source=source,
+            watches=relevant,
+            states=cache.get,
+            observed_at=now,
+            revision_of=revision_of,
+        )
         routes = {}
         for watch in relevant:
             route = ctx.routes(watch.name, now)
