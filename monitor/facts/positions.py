@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from monitor.facts import stances as S
@@ -132,11 +132,17 @@ _MODAL = re.compile(
 )
 _OBLIGATION = re.compile(rf"(?<![\w-]){S.OBLIGATION}(?![\w-])")
 _CLAIM_STOP = re.compile(S.CLAIM_STOPS)
+_VERDICT = re.compile(
+    rf"(?:\s+as|\s+(?:is|was|are|were|remains?|remained|would be|will be))?"
+    rf"(?P<neg>\s+not)?\s+(?:completely\s+|totally\s+|simply\s+|entirely\s+)?[\"“']?"
+    rf"(?:(?P<bad>{S.NEGATIVE_VERDICTS})|(?P<good>{S.POSITIVE_VERDICTS}))\b"
+)
+_QUOTE_BEFORE = re.compile(r"[\"“]([^\"“”]{3,})[\"”]\s*,?\s*$")
 _BACKGROUND = re.compile(S.BACKGROUND_PATTERN)
 _CONDITIONAL_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in S.CONDITIONAL_PHRASES) + r")\b"
 )
-_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|\w+(?:[-'’.]\w+)*|[^\w\s]")
 _COORDINATED = re.compile(
     r"(?:,|\band|\bbut|\bor)\s+(?:(?:\w+ly|also|then|later|not|never|would|will|has|have|had"
     r"|did|does|is|are|was|were)\s+)*$"
@@ -149,6 +155,7 @@ _OBJECT_CONTROL = re.compile(
 _CONDITIONAL_ANY = re.compile(
     r"\b(?:" + "|".join(sorted(S.CONDITIONAL_CUES | {"should", "were", "had"})) + r")\b"
 )
+_LATIN = re.compile("[a-z]")
 _TERMINAL = re.compile(r"[.?!]")
 _CLAUSE_CUT = re.compile(r"[,;:\"“”(—–]|\bthat\b")
 _VERB_NEXT = re.compile(r"(?:\bnot|\bnever|n['’]t|\bto|\bof)\s*$")
@@ -405,6 +412,7 @@ def _base(low: str) -> str:
     return low[:-2] if low.endswith(("'s", "’s")) else low
 
 
+_OPENERS = frozenset("\"“‘'(")
 _NOT_NAME = S.NOT_NAMES | S.AUXILIARIES | S.CONDITIONAL_CUES | S.PREPOSITIONS | S.ROLE_WORDS
 _NP_WORDS = S.ROLE_WORDS | S.NP_MODIFIERS | S.DEFINITE_HEADS
 
@@ -493,9 +501,10 @@ class _Sentence:
         sub = _Subject("none")
         i = self._skip_fillers(i, sub)
         if i >= 0 and self.toks[i].text == ",":
+            comma = self.toks[i].end
             i = self._skip_appositive(i)
             if i < 0:
-                sub.kind = "coord"  # "Israel rejects the plan, vows to fight on"
+                sub.kind, sub.start = "coord", comma  # "Israel rejects the plan, vows to fight on"
                 return sub
             i = self._skip_fillers(i, sub)
         if i >= 0 and self.toks[i].low in ("who", "which"):
@@ -534,19 +543,21 @@ class _Sentence:
         return i
 
     def _skip_appositive(self, i: int) -> int:
-        """`i` is a comma before the verb: skip ", a spokesperson for X," or ", who ...,"."""
+        """`i` is a comma before the verb: skip ", who ...," or ", a spokesperson for X,"; an
+        appositive that names someone (", Khalil al-Hayya,") is read as the noun phrase."""
         j = i - 1
         while j >= 0 and self.toks[j].text not in (",", ";", '"', "“", "”"):
             j -= 1
         if j < 0 or self.toks[j].text != "," or j + 1 >= i:
             return -1
         seg = self.toks.slice(j + 1, i)
-        if any(k in self.mention_of for k in range(j + 1, i)) or _is_name(seg[-1]):
-            return i - 1  # the appositive names the speaker: read it as the noun phrase
         head = seg[0].low
+        if head in ("who", "which", "speaking", "citing", "according", "meanwhile", "however"):
+            return j - 1
+        if any(k in self.mention_of for k in range(j + 1, i)) or any(map(_is_name, seg)):
+            return i - 1
         if (
-            head in ("who", "which", "speaking", "citing", "according", "meanwhile", "however")
-            or head in S.PREPOSITIONS
+            head in S.PREPOSITIONS
             or head in S.DETERMINERS
             or head in ("a", "an", "the")
             or head in S.ROLE_WORDS
@@ -636,7 +647,7 @@ class _Sentence:
             elif word:
                 sub.kind = "unknown"
             return first
-        if word == "the" and sub.roles and elems[-1][0] == "role":
+        if word == "the" and elems[-1][0] == "role" and all(e[0] == "role" for e in elems):
             head = elems[-1][1]
             if elems[0][0] == "role" and self.toks[elems[0][2]].low.endswith(("'s", "’s")):
                 head = elems[0][1]  # "the group's political bureau" is the group
@@ -705,8 +716,9 @@ class _Sentence:
         name = " ".join(words).strip()
         if len(name) < 2 or not any(c.isalpha() for c in name):
             return None
-        if len(words) == 1 and name.lower().endswith(S.COMMON_PLURALS):
-            return None  # "Drivers said": a capitalised common noun, not a name
+        opening = elems[0][2] == 0 or self.toks[elems[0][2] - 1].text in _OPENERS
+        if opening and len(words) == 1 and name.lower().endswith(S.COMMON_PLURALS):
+            return None  # "Drivers said": capitalised as the sentence opens, not a name
         if len(words) == 1 and name.casefold() not in _DEMONYM_NAME and _demonym_like(name):
             return None  # "a Palestinian official": a people, not an actor
         return _DEMONYM_NAME.get(name.casefold(), name)
@@ -721,8 +733,8 @@ class _Sentence:
                 break
             probe = _Subject("none")
             first = self._noun_phrase(i - 1, probe)
-            if probe.kind not in ("actor", "name"):
-                return
+            if probe.kind not in ("actor", "name") or probe.before in ("of", "among"):
+                break  # "two of Northwind's investors, Crestline and Dunmore": the list ends
             extra.extend(probe.actors)
             i = first - 1
         if not extra:
@@ -855,6 +867,8 @@ class _Quotes:
 # --- claims and topics --------------------------------------------------------------------------
 def _clean_claim(text: str) -> str:
     claim = " ".join(text.split()).strip(_CLAIM_TRIM)
+    if claim.count('"') % 2 or claim.count("“") != claim.count("”"):
+        claim = claim.replace('"', "").replace("“", "").replace("”", "")  # a quote cut in two
     if len(claim) > S.MAX_CLAIM_CHARS:
         claim = claim[: S.MAX_CLAIM_CHARS].rsplit(" ", 1)[0]
     return claim
@@ -890,8 +904,11 @@ def _head_noun(claim: str, verb_first: bool, depth: int = 0) -> str | None:
     while k < n and k - start < 4:
         if low[k] in S.STOP_WORDS or low[k] in S.PREPOSITIONS or low[k] in S.CLAIM_LEADS:
             break
-        if k > start and low[k].endswith("ed"):
-            break  # "the disarmament clause angered ...": a verb ends the noun phrase
+        nxt = words[k + 1] if k + 1 < n else ""
+        if k > start and low[k].endswith("ed") and (not nxt[:1].islower() or nxt in S.STOP_WORDS):
+            break  # "the disarmament clause angered Washington": a verb ends the noun phrase
+        if low[k].endswith(("'s", "’s")) and k + 1 < n:
+            start = k + 1  # "Harbor Capital's sweetened bid": the possessor is no head
         k += 1
     chunk = low[start:k]
     if len(chunk) > 1 and chunk[0].endswith("ing") and words[start + 1][0].isupper():
@@ -960,13 +977,17 @@ class _Found:
 
 
 def _english(low: str) -> bool:
-    """Not another language (see stances.FOREIGN_MARKERS)."""
+    """Not another language: mostly Latin script, and no more function words of French,
+    Spanish, German, Italian or Portuguese than of English (stances.FOREIGN_MARKERS)."""
     words = low.split()
     if len(words) < S.MIN_WORDS_FOR_LANGUAGE_GUARD:
         return True
+    latin = sum(1 for w in words if _LATIN.search(w))
+    if latin < 0.5 * len(words):
+        return False
     english = sum(map(S.ENGLISH_MARKERS.__contains__, words))
     foreign = sum(map(S.FOREIGN_MARKERS.__contains__, words))
-    return english >= foreign and english >= S.MIN_ENGLISH_SHARE * len(words)
+    return english >= foreign
 
 
 def _title_case(sentence: str) -> bool:
@@ -1069,6 +1090,7 @@ class _SentencePass:
         self.speech_subjects: dict[int, _Subject] = {}
         self.reaffirm = False
         self.last_actors: list[str] = []
+        self.acted: list[tuple[int, list[str]]] = []  # (verb offset, its resolved subject)
         self.last_person = False
         self.unsaid: list[tuple[int, int]] = []  # what a negated speech verb governs
         self.found: list[_Found] = []
@@ -1162,8 +1184,11 @@ class _SentencePass:
                 return []  # "Residents said they would not leave": not an actor
             actor = self.ctx.resolve(sub.word, sub.start)
             return [actor] if actor else []
-        if sub.kind == "coord":
-            return list(self.last_actors)
+        if sub.kind == "coord":  # "... and urged Washington to": the previous verb's subject
+            before = (
+                [actors for at, actors in self.acted if at < sub.start] if sub.start >= 0 else []
+            )
+            return list(before[-1]) if before else list(self.last_actors)
         return []
 
     def _plural_before(self, pos: int) -> bool:
@@ -1183,6 +1208,8 @@ class _SentencePass:
                 self.speaker_known = True
             actors = self._resolve(sub, False, self.quoted(t.start))
             self.speech.append((t.start, t.end, actors))
+            if actors:
+                self.acted.append((t.start, actors))
             if sub.negated:  # "has not said it would ...": what follows is not a statement
                 self.unsaid.append((t.end, max(self._claim(t.end)[1], t.end)))
             if actors and self.speaker is None:
@@ -1292,6 +1319,9 @@ class _SentencePass:
             begin, end, verb_first = self._clause_start(t.start), self._aux_start(t), False
         if self._background(sub.start if sub.start >= 0 else t.start, max(end, t.end)):
             return
+        said = self.low[begin:end].split()[:1]
+        if t.cls == "reject" and said and said[0] in S.UNSPOKEN_VERBS:
+            return  # "refused to say whether ...": no position
         stance = t.cls
         negated = sub.negated
         if negated:
@@ -1379,6 +1409,8 @@ class _SentencePass:
             )
         )
         self.last_actors = actors
+        self.acted.append((t.start if t is not None else begin, actors))
+        self.acted.sort(key=lambda entry: entry[0])
 
     def _nominal(self, t: _Trigger, reported: bool, quoted: bool) -> None:
         if t.text[0] in "'’":
@@ -1476,10 +1508,11 @@ class _SentencePass:
 
     # "other": a statement with no stance in it
     def _statements(self) -> None:
-        if self.found and any(f.stance != "other" for f in self.found):
-            return
+        """Speech verbs: a verdict in what was said is a stance; else, when the sentence holds
+        no stance at all, the first attributed statement is "other"."""
+        stated = any(f.stance != "other" for f in self.found)
         for t in self.triggers:
-            if t.cls != "other" or t.kind != "verb" or self._question(t.start):
+            if t.cls != "other" or t.kind != "verb" or self._skip_at(t.start):
                 continue
             sub = self._speech_subject(t)
             if sub.negated:
@@ -1487,12 +1520,26 @@ class _SentencePass:
             actors = self._resolve(sub, False, self.quoted(t.start))
             if not actors:
                 continue
-            if self._conditional(t.start):
-                continue
             begin, end = self._complement(t, sub)
-            if end > begin:
-                self._emit(actors, "other", begin, end, False, False, self.quoted(t.start), t)
-            return
+            if end <= begin:
+                continue
+            stance, end = self._verdict(begin, end)
+            if stance != "other" and not self._taken(begin):
+                self._emit(actors, stance, begin, end, False, False, self.quoted(t.start), t)
+            elif not stated:
+                self._emit(actors, stance, begin, end, False, False, self.quoted(t.start), t)
+                return
+
+    def _verdict(self, begin: int, end: int) -> tuple[str, int]:
+        """A statement that judges something ("called the demand unacceptable", "said the plan
+        was a non-starter") rejects or accepts it; the claim is what was judged."""
+        for m in _VERDICT.finditer(self.low, begin, end):
+            if m.start() > begin:
+                good = m.group("good") is not None
+                if m.group("neg"):
+                    return ("reject" if good else "other"), m.start()
+                return ("accept" if good else "reject"), m.start()
+        return "other", end
 
     def _complement(self, t: _Trigger, sub: _Subject) -> tuple[int, int]:
         """What a speech verb reports: the clause after it, or the words before a post-posed
@@ -1513,6 +1560,9 @@ class _SentencePass:
         end = begin + stop.start() if stop else len(self.text)
         if sub.start > t.start:
             return 0, t.start  # '"...," said Barhoum'
+        quote = _QUOTE_BEFORE.search(self.text, 0, sub.start if sub.start >= 0 else t.start)
+        if quote and not that and self.text[t.end : t.end + 3].strip()[:1] not in ('"', "“", ":"):
+            return quote.start(1), quote.end(1)  # '"We are ready ...," he told reporters'
         before = self.text[: sub.start if sub.start >= 0 else t.start].rstrip()
         tail = _PREAMBLE.sub("", self.text[begin:end].strip() + " ", count=1)
         if before.endswith((",", '"', "”", "’")) and len(_WORDS.findall(tail)) < 3:
@@ -1617,7 +1667,30 @@ def find_positions(
                 _positions_of(text, (start, end), scan, engine, ctx, discover_actors, section)
             )
             ctx.sentence += 1
+    found = _unify_names(found, {a.name for a in actors})
     return _first_per_topic(found) if one_per_topic else found
+
+
+def _unify_names(found: list[Position], configured: set[str]) -> list[Position]:
+    """One name per discovered actor in a text: "Reeves" is the "Rachel Reeves" named before,
+    "Northwind" the "Northwind Logistics" named after; the longest form wins."""
+    names = {p.actor for p in found if p.actor not in configured}
+    if len(names) < 2:
+        return found
+    longest: dict[str, str] = {}
+    for name in names:
+        words = name.split()
+        fuller = [
+            other
+            for other in names
+            if len(other.split()) > len(words)
+            and (other.split()[: len(words)] == words or other.split()[-len(words) :] == words)
+        ]
+        if fuller:
+            longest[name] = max(fuller, key=lambda n: (len(n.split()), n))
+    if not longest:
+        return found
+    return [replace(p, actor=longest[p.actor]) if p.actor in longest else p for p in found]
 
 
 def _heading(paragraph: str) -> bool:

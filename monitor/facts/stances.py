@@ -59,7 +59,7 @@ ACCEPT_PHRASES: tuple[str, ...] = (
 PROPOSE_PHRASES: tuple[str, ...] = (
     r"put(?:s|ting)? forward",
     r"(?:is|are|was|were|stands?|stood|remains?) (?:now |still |also )?"
-    r"(?:ready|prepared|willing|open) to",
+    r"(?:(?:ready|prepared|willing|open) to|(?:ready|prepared) for)",
     r"offer(?:s|ed|ing)?",
     r"propos(?:e|es|ed|ing)",
     r"suggest(?:s|ed|ing)?",
@@ -182,7 +182,8 @@ ORG_WORDS: frozenset[str] = words(
     "government office agency committee court bank fund league alliance coalition group "
     "city strip bank east west north south house assembly parliament company corporation "
     "institute foundation network news times post press guard guards corps police association "
-    "federation confederation commission"
+    "federation confederation commission management partners capital holdings trust associates "
+    "ventures industries logistics systems technologies airlines motors energy"
 )
 MIN_SURNAME_CHARS = 4
 # Leading words of a claim that say when or how, not what ("agreed on Thursday to release").
@@ -259,7 +260,8 @@ DEFINITE_HEADS: frozenset[str] = words(
     "group movement organisation organization official officials spokesperson spokesman "
     "spokeswoman mediators mediator government ministry office president minister negotiator "
     "negotiators delegation faction leadership army military cabinet administration militants "
-    "country kingdom emirate state leader leaders team side party alliance bloc union"
+    "country kingdom emirate state leader leaders team side party alliance bloc union board "
+    "company firm bank club council committee commission agency"
 )
 # Nouns of a speaker's role: they sit between an organisation and a name ("Hamas official Basem
 # Naim") and never start a name themselves.
@@ -273,7 +275,10 @@ ROLE_WORDS: frozenset[str] = words(
     "security council national prosecutor lawmakers lawmaker senator chancellor king emir "
     "sheikh crown prince diplomat diplomats authorities authority negotiating political armed "
     "wing administration agency agencies bureau leadership faction group movement force forces "
-    "police presidency parliament speaker mayor governor director counsel coordinator"
+    "police presidency parliament speaker mayor governor director counsel coordinator executive "
+    "executives ceo chairman chairwoman chair founder owner board management investor investors "
+    "shareholder shareholders union unions analyst economist lawyer lawyers attorney judge "
+    "regulator regulators campaigners activists lobby"
 )
 # Roles held by one person: "he" and "she" can stand for them, "they" and "it" cannot.
 PERSON_ROLES: frozenset[str] = words(
@@ -283,7 +288,8 @@ PERSON_ROLES: frozenset[str] = words(
 )
 # Lowercase modifiers allowed inside a speaker's noun phrase ("Hamas's top negotiator").
 NP_MODIFIERS: frozenset[str] = words(
-    "top senior chief deputy former acting lead leading exiled veteran high-ranking "
+    "top senior chief deputy former acting lead leading exiled veteran high-ranking shadow "
+    "interim outgoing incoming opposition largest biggest major "
     "high unnamed anonymous key main political military armed official overseas"
 )
 # Capitalised words that never name an actor.
@@ -296,7 +302,8 @@ NOT_NAMES: frozenset[str] = words(
     "both all some many most several other others each every no none officials sources "
     "witnesses residents analysts diplomats observers critics experts protesters medics doctors "
     "rescuers families relatives survivors people civilians militants soldiers troops police "
-    "authorities negotiators mediators leaders lawmakers ministers reporters journalists"
+    "authorities negotiators mediators leaders lawmakers ministers reporters journalists "
+    "one two three four five six seven eight nine ten dozens hundreds thousands millions"
 )
 # Endings of plural common nouns that open sentences ("Drivers said", "Analysts expect").
 COMMON_PLURALS: tuple[str, ...] = ("ers", "ors", "ists", "ents", "ants", "ians", "ees", "ives")
@@ -365,6 +372,22 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "hamas": ("Hamas",),
 }
 
+# "Refused to say whether ...", "declined to comment": a refusal to speak is no position.
+UNSPOKEN_VERBS: frozenset[str] = words(
+    "say comment confirm deny disclose elaborate speculate answer specify name reveal detail "
+    "explain respond"
+)
+# Verdicts in a statement: "called the demand unacceptable", "said the plan was a non-starter".
+NEGATIVE_VERDICTS = (
+    r"unacceptable|a non-?starter|absurd|ridiculous|out of the question|dead on arrival"
+    r"|a provocation|illegitimate|a trap|a sham|a farce|a betrayal|a capitulation"
+    r"|humiliating|null and void|a red line"
+)
+POSITIVE_VERDICTS = (
+    r"acceptable|a good basis|a positive step|a step forward|a step in the right direction"
+    r"|reasonable|a good deal|fair"
+)
+
 # --- reported commitments -----------------------------------------------------------------------
 # "Hamas said it would release ...": what a reported "will/would <verb>" commits the speaker to.
 VOW_VERBS: frozenset[str] = words(
@@ -384,7 +407,7 @@ OBLIGATION = r"(?:must|should|needs? to|has to|have to|ought to)"
 # --- claims and topics --------------------------------------------------------------------------
 # Where a claim ends: the next clause, an attribution, or a change of speaker.
 CLAIM_STOPS = (
-    r"[;:\"“”]|\s[—–]\s|\s--\s|\((?!\d)"
+    r"[;:]|,\s*[\"“]|\s[—–]\s|\s--\s|\((?!\d)"
     r"|,\s*(?:but|while|whereas|although|though|as|after|before|despite|even as|amid|and|adding"
     r"|saying|according to|which|who|in a statement)\b"
     r"|\s(?:but|while|whereas)\s"
@@ -505,4 +528,3 @@ FOREIGN_MARKERS: frozenset[str] = words(
     "os da do em um uma com não na no"
 )
 MIN_WORDS_FOR_LANGUAGE_GUARD = 6
-MIN_ENGLISH_SHARE = 0.05
