@@ -205,3 +205,12 @@ def test_arbitrary_text_never_raises_and_evidence_is_a_substring(text: str) -> N
 @given(_PHRASES)
 def test_sentence_shaped_noise_never_raises(text: str) -> None:
     _check(text)
+
+
+def test_an_unpunctuated_run_longer_than_any_sentence_is_skipped() -> None:
+    sentence = "Hamas agreed to release the hostages"
+    run = " and ".join([sentence] * 60)  # no full stop: a flattened list, not prose
+    assert len(run) > 1500
+    assert find_positions(run, GAZA_ACTORS, GAZA_TOPICS) == []
+    prose = ". ".join([sentence] * 60) + "."
+    assert [p.stance for p in find_positions(prose, GAZA_ACTORS, GAZA_TOPICS)] == ["accept"]

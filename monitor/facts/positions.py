@@ -1,29 +1,44 @@
 """Text + actors + topics -> positions: who demands, offers, accepts, rejects, vows or denies what.
 
-Pure regex heuristics (no parser, no model). The engine reads a text paragraph by paragraph and
-sentence by sentence; in each sentence it finds the stance words (stances.py), and for each one:
+Pure regex heuristics (no parser, no model; word lists in stances.py). One pass over the text
+finds the stance and speech words (a trie of their first letters, then an anchored match) and
+the configured aliases; only sentences holding such a word are read further. For each word:
 
-- its subject, walking left from the verb over auxiliaries, adverbs, appositives and the
-  speaker's noun phrase ("Hamas's top negotiator Khalil al-Hayya", "Israeli officials", "the
-  group", "he"); a configured alias wins, a pronoun or definite description resolves to the
-  speaker of the sentence, else to the last actor that spoke or acted in this or the previous
-  sentence ("the group", "the official" look back over the paragraph, and over the one before
-  when a paragraph opens with them). Without a configured alias, a capitalised name is an actor
-  when `discover_actors` is set ("The European Union urged ..." -> "European Union").
-- what makes it no stance: a conditional clause ("if Hamas accepts"), a question, speculation
-  ("is expected to accept", "may reject"), a hypothetical "would" nobody is reported as saying,
-  background ("rejected a similar plan last year"), an infinitive or gerund that belongs to
-  another verb ("urged Hamas to accept" is the urging only), text in another language.
-- negation: "did not accept X" is a refusal (reject); "did not reject X" leaves the door open
-  (other); other negated stances fall to "other"; "does not want", "has no plan to" are refusals.
-- reported speech and quotes: "Hamas said it would release ..." is the speaker's commitment
-  (propose; vow for "continue", "fight" ...); "'We will not ...,' Barhoum said" is Hamas
-  refusing; "X must ..." in a speaker's words is a demand. A statement with no stance in it is
-  "other" (claim: what was said).
-- the claim is the clause the stance governs; the topic is the configured topic whose term comes
-  first in the claim, else the claim's head noun (lowercased). One position per (actor, topic)
-  per text: the first real stance (a lede is the news; background comes later), else the first
-  "other".
+- Subject: walking left from the verb over auxiliaries, adverbs, appositives (", who ...,") and
+  the speaker's noun phrase ("Hamas's top negotiator Khalil al-Hayya", "Israeli officials",
+  "Egypt, Qatar and Turkey"); after the verb for "..., said Barhoum", "according to X"; the
+  agent of a passive ("was rejected by Hamas"). A configured alias (or a configured person's
+  surname, or a demonym before a role: "Israeli officials") names its actor. "We"/"I" in a quote
+  is whoever the nearest speech verb attributes the quote to. "He", "it", "the group", "the
+  mediators" in reported speech are the speaker; otherwise the actor that acted or spoke in
+  this or the previous sentence (the previous paragraph's last sentence counts), "he"/"she"
+  preferring persons and "they"/"it" never meaning one, "they" never reaching past a nearer
+  plural ("his partners ...; they"). A role seen with an actor ("Qatari mediators") names it
+  for the rest of the text. With `discover_actors`, a capitalised name is an actor ("The
+  European Union urged" -> "European Union"; "Transportation Secretary Pete Buttigieg" -> "Pete
+  Buttigieg"; "Egyptian officials" -> "Egypt"); the variants of one name in a text become the
+  longest ("Reeves" -> "Rachel Reeves").
+- No stance: a conditional clause ("if/unless/whether/once Hamas accepts", "Should Hamas
+  accept"), a question, speculation ("may", "could", "is expected to accept"), a "would" that
+  nobody is reported as saying, background ("last year", a past perfect outside reported
+  speech), an infinitive or gerund governed by another verb ("urged Hamas to accept" is the
+  urging), what a negated speech verb governs ("has not said it would"), a refusal to speak
+  ("refused to say whether"), another language, a "sentence" over 1,500 characters.
+- Negation flips: "did not accept X" is a refusal (reject); "did not reject X", "has not ruled
+  out X" leave the door open (other); other negated stances are "other"; "does not want", "has
+  no plan to" are refusals. "will not", "won't", "has no intention of" are refusals themselves.
+- Reported speech: "Hamas said it would release ..." commits the speaker (propose; vow for
+  "continue", "fight", "retaliate" ...; procedure such as "convene", "vote" commits to nothing);
+  "X must ..." in a speaker's words is the speaker's demand; a verdict on something ("called the
+  demand unacceptable", "said the plan was a good basis") rejects or accepts it. A statement
+  with no stance is "other" (claim: what was said; a quote before "he told reporters").
+- Claim: the clause the stance governs, up to the next clause, attribution or closing quote.
+- Topic: every configured topic named in the claim's main part ("end the war and withdraw"
+  gives two positions; "release the captives in stages tied to the withdrawal" only the first),
+  else the first one named anywhere in the claim, else the topic of the section heading above
+  (a short unpunctuated line such as "Governance"), else the claim's head noun, lowercased.
+- One position per (actor, topic) per text (`one_per_topic`): the first real stance, else the
+  first "other" (a lede carries the news; background comes later).
 """
 
 from __future__ import annotations
@@ -137,6 +152,7 @@ _VERDICT = re.compile(
     rf"(?P<neg>\s+not)?\s+(?:completely\s+|totally\s+|simply\s+|entirely\s+)?[\"“']?"
     rf"(?:(?P<bad>{S.NEGATIVE_VERDICTS})|(?P<good>{S.POSITIVE_VERDICTS}))\b"
 )
+_VERDICT_WORD = re.compile(rf"\b(?:{S.NEGATIVE_VERDICTS}|{S.POSITIVE_VERDICTS})\b")
 _QUOTE_BEFORE = re.compile(r"[\"“]([^\"“”]{3,})[\"”]\s*,?\s*$")
 _BACKGROUND = re.compile(S.BACKGROUND_PATTERN)
 _CONDITIONAL_PHRASE = re.compile(
@@ -155,7 +171,6 @@ _OBJECT_CONTROL = re.compile(
 _CONDITIONAL_ANY = re.compile(
     r"\b(?:" + "|".join(sorted(S.CONDITIONAL_CUES | {"should", "were", "had"})) + r")\b"
 )
-_LATIN = re.compile("[a-z]")
 _TERMINAL = re.compile(r"[.?!]")
 _CLAUSE_CUT = re.compile(r"[,;:\"“”(—–]|\bthat\b")
 _VERB_NEXT = re.compile(r"(?:\bnot|\bnever|n['’]t|\bto|\bof)\s*$")
@@ -977,14 +992,13 @@ class _Found:
 
 
 def _english(low: str) -> bool:
-    """Not another language: mostly Latin script, and no more function words of French,
+    """Not another language: mostly ASCII words, and no more function words of French,
     Spanish, German, Italian or Portuguese than of English (stances.FOREIGN_MARKERS)."""
     words = low.split()
     if len(words) < S.MIN_WORDS_FOR_LANGUAGE_GUARD:
         return True
-    latin = sum(1 for w in words if _LATIN.search(w))
-    if latin < 0.5 * len(words):
-        return False
+    if sum(map(str.isascii, words)) < 0.5 * len(words):
+        return False  # mostly another script (Arabic, Hebrew, Cyrillic ...)
     english = sum(map(S.ENGLISH_MARKERS.__contains__, words))
     foreign = sum(map(S.FOREIGN_MARKERS.__contains__, words))
     return english >= foreign
@@ -1533,6 +1547,8 @@ class _SentencePass:
     def _verdict(self, begin: int, end: int) -> tuple[str, int]:
         """A statement that judges something ("called the demand unacceptable", "said the plan
         was a non-starter") rejects or accepts it; the claim is what was judged."""
+        if not _VERDICT_WORD.search(self.low, begin, end):
+            return "other", end
         for m in _VERDICT.finditer(self.low, begin, end):
             if m.start() > begin:
                 good = m.group("good") is not None
@@ -1584,6 +1600,8 @@ def _positions_of(
     sentence = text[start:end]
     mentions = [(a - start, b - start, actor, person) for a, b, actor, person in mentioned]
     ctx.mentions.extend((ctx.sentence, a, actor, person) for a, _, actor, person in mentions)
+    if end - start > S.MAX_SENTENCE_CHARS:
+        return []
     low_sentence = low[start:end]
     triggers = _sentence_triggers(text, low_sentence, start, scanned)
     if not triggers or sentence.rstrip(" \"”’')").endswith("?") or not _english(low_sentence):

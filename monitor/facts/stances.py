@@ -415,6 +415,9 @@ CLAIM_STOPS = (
 )
 CLAIM_LEADS: frozenset[str] = frozenset({"to", "that", "on", "for", "upon", "of", "with"})
 MAX_CLAIM_CHARS = 240
+# Longer "sentences" are text without punctuation (a flattened table, a list): no sentence of
+# news is this long, and the per-verb work would grow with the square of their length.
+MAX_SENTENCE_CHARS = 1500
 MAX_HEADING_WORDS = 6  # a line this short without final punctuation heads a section
 STOP_WORDS: frozenset[str] = words(
     "a an the and or but of to in on at for with from by as is are was were be been being it its "
