@@ -61,23 +61,32 @@ _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“�
 _HARD_BARRIER = re.compile(
     r"[;()\[\]—|]|:(?!\s*(?:[a-z]+\s+){0,2}[$€£]?\d)|\s[–-]\s|\s(?:and|but)\s+(?=(?:is|are|was|were|will|would|could|should|has"
     r"|have|had|may|might|said|says|expects?|warned|added)\b)"
+    # "620,000 are affected and 31,500 are sheltering": a number opening a clause of its own.
+    r"|\s(?:and|but)\s+(?=(?:more\s+than\s+|at\s+least\s+|about\s+|nearly\s+|some\s+)?"
+    r"\d[\d,.]*(?:\s+(?:million|people|others|more))?\s+(?:are|were|have|had|remain|remained)\b)"
 )
 _COMMA = re.compile(
     rf"""
     ,\s+(?:
         (?P<aside>(?i:{_phrases(M.ASIDE_OPENERS)}))(?![\w-])
+        | (?P<dependent>(?i:which|who|whom|whose|where))(?![\w-])
         | (?P<open>(?i:{_phrases(M.CLAUSE_OPENERS)}))(?![\w-])
         | (?P<ofwhom>[^,;]{{0,30}}?\b(?i:of\s+(?:whom|which|them|those|these))\b)
+        | (?P<attrib>(?=[^,;:\d]{{0,70}}?\b(?:{_phrases(M.ATTRIBUTION_SEGMENT_VERBS)})\b
+            [^,;:\d]{{0,25}}(?:[,.;!?"”]|$)))
+        | (?P<participle>(?!(?:{_phrases(M.NOT_PARTICIPLES)})\b)[a-z]{{2,}}ing)(?![\w-])
     )?
     """,
     re.VERBOSE,
 )
+_PART_OPENERS = frozenset(M.PART_OPENERS)
 # Built without re.VERBOSE: the window patterns in metrics.py contain literal spaces.
 _STRONG = "|".join(p.replace(" ", r"\s+") for p in M.STRONG_WINDOWS)
 _WEAK = "|".join(p.replace(" ", r"\s+") for p in M.WEAK_WINDOWS)
+_CUMULATIVE = "|".join(p.replace(" ", r"\s+") for p in M.CUMULATIVE_PATTERNS)
 _WINDOW = re.compile(
     r"(?<![\w-])(?:"
-    rf"(?P<cumulative>{_phrases(M.CUMULATIVE_MARKERS)})"
+    rf"(?P<cumulative>{_CUMULATIVE}|{_phrases(M.CUMULATIVE_MARKERS)})"
     rf"|(?P<strong>{_STRONG})"
     rf"|(?P<weak>{_WEAK})"
     rf"|(?P<planned>{_phrases(M.PLANNED_MARKERS)}|{_phrases(M.RETRACTED_MARKERS)})"
@@ -103,7 +112,15 @@ _WINDOW_FIRST = frozenset(
     ]
 )
 _WINDOW_START = re.compile(rf"\b(?:{trie_pattern(_WINDOW_FIRST)})\b")
-_TO_NEXT = re.compile(r"\s+to\s")
+_TO_NEXT = re.compile(r"\s+(?:to|at)\s")  # "rose 474 to 67,074", "up $3.60 at $85"
+# A year in a count's clause dates a past event ("In 2004, about 250 were killed"), unless it
+# opens the running total ("since October 2023").
+_YEAR = re.compile(
+    r"(?<![\w,.$€£-])(?:(?P<since>since|from)\s+(?:\w+\s+){0,2})?(?:1[89]\d\d|20\d\d)(?![\w%-]|[.,]\d)"
+)
+_COUNT_NOUN_AFTER = re.compile(rf"\s+(?:{'|'.join(M.COUNT_NOUNS)})\b", re.IGNORECASE)
+_POPULATION = re.compile(rf"(?:{_phrases(M.POPULATION_BEFORE)})\s*$", re.IGNORECASE)
+_NOT_QUANTITY = frozenset(M.NOT_A_QUANTITY_AFTER)
 _DELTA_BEFORE = re.compile(
     r"(?:an?\s+(?:increase|rise|jump|drop|decrease|decline|fall)\s+of)$", re.IGNORECASE
 )
@@ -128,7 +145,7 @@ def _compile(watch: tuple[MetricSpec, ...], use_builtins: bool) -> _Compiled:
     specs = watch + builtins
     owners: dict[str, list[int]] = {}
     for index, spec in enumerate(specs):
-        for term in spec.terms:
+        for term in _with_participles(spec.terms):
             key = " ".join(term.lower().split())
             if key and index not in owners.setdefault(key, []):
                 owners[key].append(index)
@@ -136,9 +153,20 @@ def _compile(watch: tuple[MetricSpec, ...], use_builtins: bool) -> _Compiled:
         specs=specs,
         watch_count=len(watch),
         owners={k: tuple(v) for k, v in owners.items()},
-        excludes=tuple(_lowered(s.exclude) for s in specs),
+        excludes=tuple(_lowered(_with_participles(s.exclude)) for s in specs),
         contexts=tuple(_lowered(s.context) for s in specs),
     )
+
+
+def _with_participles(terms: Sequence[str]) -> list[str]:
+    """A one-word term in -ed also stands for its -ing form: a watch that tracks "killed" means
+    "an earthquake struck, killing 61" too; one that excludes "released", "releasing"."""
+    out = list(terms)
+    for term in terms:
+        word = term.strip().lower()
+        if len(word) > 5 and word.endswith("ed") and word.isalpha():
+            out.append(word[:-2] + "ing")
+    return out
 
 
 def _lowered(items: Sequence[str]) -> tuple[str, ...]:
@@ -291,6 +319,10 @@ class _Sentence:
     seg_starts: list[int] = field(default_factory=list)
     seg_clause: list[int] = field(default_factory=list)
     plain_commas: list[int] = field(default_factory=list)
+    # clause -> (the clause it hangs on, how): "part" for an aside naming a part of the figure
+    # ("including 46 children"; its label is the opener), "dependent" for a participle or
+    # relative clause ("..., killing 61", "..., which killed 600"), "attrib" for an attribution.
+    relation: dict[int, tuple[int, str, str]] = field(default_factory=dict)
 
     def clause(self, pos: int) -> int:
         return self.seg_clause[bisect_right(self.seg_starts, pos) - 1]
@@ -308,13 +340,18 @@ class _Sentence:
                 spans.append((seg_start, seg_end))
         return spans
 
-    def words_between(self, a: int, b: int, clause: int) -> int:
-        """Words in [a, b) that belong to `clause` (an aside in between does not count)."""
+    def parent(self, clause: int, kind: str) -> int | None:
+        relation = self.relation.get(clause)
+        return relation[0] if relation is not None and relation[1] == kind else None
+
+    def words_between(self, a: int, b: int, clause: int, other: int | None = None) -> int:
+        """Words in [a, b) that belong to `clause` or `other` (an aside in between does not
+        count)."""
         count = 0
         i = bisect_right(self.seg_starts, a) - 1
         while i < len(self.seg_starts) and self.seg_starts[i] < b:
             seg_end = self.seg_starts[i + 1] if i + 1 < len(self.seg_starts) else self.end
-            if self.seg_clause[i] == clause:
+            if self.seg_clause[i] == clause or self.seg_clause[i] == other:
                 lo, hi = max(a, self.seg_starts[i]), min(b, seg_end)
                 if lo < hi:
                     count += len(self.text[lo:hi].split())
@@ -323,8 +360,8 @@ class _Sentence:
 
 
 def _clauses(text: str, start: int, end: int) -> _Sentence:
-    events: list[tuple[int, str]] = [
-        (m.start(), "hard") for m in _HARD_BARRIER.finditer(text, start, end)
+    events: list[tuple[int, str, str]] = [
+        (m.start(), "hard", "") for m in _HARD_BARRIER.finditer(text, start, end)
     ]
     partitive = text[start:end].lstrip(" \"“‘'(").startswith("Of ")
     for m in _COMMA.finditer(text, start, end):
@@ -333,23 +370,30 @@ def _clauses(text: str, start: int, end: int) -> _Sentence:
             # "Of the 251 people seized two years ago, 48 remain": the opening phrase describes
             # the whole set, its window and terms are not the main clause's.
             kind, partitive = "hard", False
-        events.append((m.start(), kind))
+        label = m.group(m.lastgroup) if m.lastgroup else ""
+        events.append((m.start(), kind, " ".join(label.lower().split()) if label else ""))
     events.sort()
     sentence = _Sentence(text, start, end, [start], [0])
     current, fresh, saved, in_aside = 0, 1, 0, False
-    for pos, kind in events:
+    for pos, kind, label in events:
         if kind == "comma" and not in_aside:
             sentence.plain_commas.append(pos)
             continue
+        before = current
         if in_aside:
             in_aside = False
+            before = saved
             if kind == "comma":
                 current = saved
                 sentence.seg_starts.append(pos)
                 sentence.seg_clause.append(current)
                 continue
-        if kind == "aside":
-            saved, in_aside = current, True
+        if kind in ("aside", "attrib"):
+            saved, in_aside = before, True
+            how = "part" if label in _PART_OPENERS else "attrib"
+            sentence.relation[fresh] = (before, how, label)
+        elif kind in ("dependent", "participle"):
+            sentence.relation[fresh] = (before, "dependent", label)
         current, fresh = fresh, fresh + 1
         sentence.seg_starts.append(pos)
         sentence.seg_clause.append(current)
@@ -362,6 +406,13 @@ class _Candidate:
     mention: int
     term: int
     spec: int
+    part: bool = False  # a number in a part aside taking a term of the clause it hangs on
+
+
+# A number in a part aside is farther from the clause's term than the clause's own numbers.
+_PART_PENALTY = 4.0
+# A context term in another clause than the number is weaker evidence than one in it.
+_OTHER_CLAUSE_CONTEXT = 20
 
 
 def _sentence_figures(
@@ -384,24 +435,28 @@ def _sentence_figures(
         if mention.bound == "vague" or _role(text, start, mention) is not None:
             continue
         clause = sentence.clause(mention.start)
+        whole = sentence.parent(clause, "part")  # the clause a part aside hangs on
         people_ok = mention.unit in _PEOPLE_UNITS and not _non_people_after(text, mention.end)
         # Only terms within reach: a sentence of thousands of numbers stays linear.
         first = bisect_left(hit_starts, mention.start - _REACH)
         last = bisect_right(hit_starts, mention.end + _REACH)
         for ti in range(first, last):
             t_start, t_end, owners = terms[ti]
-            if sentence.clause(t_start) != clause or (
+            t_clause = sentence.clause(t_start)
+            if (t_clause != clause and t_clause != whole) or (
                 t_start < mention.end and t_end > mention.start
             ):
                 continue
+            part = t_clause != clause
             after = t_start >= mention.end
             lo, hi = (mention.end, t_start) if after else (t_end, mention.start)
-            words = sentence.words_between(lo, hi, clause)
+            words = sentence.words_between(lo, hi, clause, whole)
             if words > (_MAX_WORDS_AFTER if after else _MAX_WORDS_BEFORE):
                 continue
-            score = float(words) + (0.0 if after else 0.5)
+            score = float(words) + (0.0 if after else 0.5) + (_PART_PENALTY if part else 0.0)
             score += 1.5 * (bisect_left(commas, hi) - bisect_left(commas, lo))
             score += 3.0 * (bisect_left(mention_starts, hi) - bisect_left(mention_starts, lo))
+            excluded_by_watch = False
             for si in owners:
                 spec = compiled.specs[si]
                 if not _unit_ok(spec.unit, mention.unit, people_ok):
@@ -411,24 +466,34 @@ def _sentence_figures(
                         sentence.clause(p[0])
                         for p in _phrase_spans(low, compiled.excludes[si], start, end)
                     }
-                if clause in excludes[si]:
+                if clause in excludes[si] or (whole is not None and whole in excludes[si]):
+                    # A clause the watch's metric refuses is not for a built-in with the same
+                    # term either ("the toll in the two countries" for a national toll).
+                    excluded_by_watch = excluded_by_watch or si < compiled.watch_count
+                    continue
+                if excluded_by_watch and si >= compiled.watch_count:
                     continue
                 bonus = 0.0
                 if compiled.contexts[si]:
                     if si not in contexts:
                         contexts[si] = _phrase_spans(low, compiled.contexts[si], start, end)
-                    distance = _context_distance(text, contexts[si], mention)
+                    distance = _context_distance(text, sentence, contexts[si], mention)
                     if distance is None:
                         continue
                     bonus = -0.5 + 0.01 * distance
-                candidates.append(_Candidate(score + bonus, mi, ti, si))
+                candidates.append(_Candidate(score + bonus, mi, ti, si, part))
     if not candidates:
         return []
     chosen = _assign(candidates, compiled.watch_count)
-    clauses = {sentence.clause(group[c.mention].start) for c in chosen}
+    clauses: set[int] = set()
+    for c in chosen:
+        clause = sentence.clause(group[c.mention].start)
+        clauses.add(clause)
+        if clause in sentence.relation:
+            clauses.add(sentence.relation[clause][0])
     windows: dict[int, list[tuple[int, int, str]]] = {}
-    for window in _windows(text, low, sentence, clauses):
-        windows.setdefault(sentence.clause(window[0]), []).append(window)
+    for found in _windows(text, low, sentence, clauses):
+        windows.setdefault(sentence.clause(found[0]), []).append(found)
     window_starts = {c: [w[0] for w in ws] for c, ws in windows.items()}
     figures: list[Figure] = []
     for cand in chosen:
@@ -440,6 +505,10 @@ def _sentence_figures(
             starts = window_starts[clause]
             lo = bisect_left(starts, mention.start - 2 * _REACH)
             here = here[lo : bisect_right(starts, mention.end + 2 * _REACH)]
+        window = _window_for(text, _inherited(sentence, clause, here, windows), mention, spec)
+        relation = sentence.relation.get(clause)
+        if window is None and relation is not None and relation[1] == "part":
+            window = relation[2]  # "including": a part of the figure, never the whole
         figures.append(
             Figure(
                 key=spec.name,
@@ -452,13 +521,33 @@ def _sentence_figures(
                 display=" ".join(mention.text.split()),
                 evidence=_evidence(text, start, end, mention),
                 offset=mention.start,
-                window=_window_for(text, here, mention, spec),
+                window=window,
                 end=mention.end,
                 builtin=cand.spec >= compiled.watch_count,
             )
         )
     figures.sort(key=lambda f: f.offset)
     return figures
+
+
+# Windows a dependent clause takes from the clause it hangs on: "struck in 2017, killing 600"
+# is the 2017 count; a day named there ("struck on Tuesday, killing 61") dates the event only.
+_INHERITED_KINDS = frozenset({"planned", "strong", "past"})
+
+
+def _inherited(
+    sentence: _Sentence,
+    clause: int,
+    here: list[tuple[int, int, str]],
+    windows: dict[int, list[tuple[int, int, str]]],
+) -> list[tuple[int, int, str]]:
+    relation = sentence.relation.get(clause)
+    if relation is None or relation[1] == "attrib":
+        return here
+    outer = windows.get(relation[0], [])
+    if relation[1] == "dependent":
+        outer = [w for w in outer if w[2] in _INHERITED_KINDS]
+    return [*here, *outer] if outer else here
 
 
 _EVIDENCE_MAX = 600  # characters; a longer "sentence" (a table, a run-on list) is cut around
@@ -500,12 +589,25 @@ def _non_people_after(text: str, end: int) -> bool:
 
 def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
     """ "previous" for the old value of a move ("up from 66,600"), "delta" for the move itself."""
-    head = text[max(sentence_start, mention.start - 40) : mention.start].split()
+    following = text[mention.end : mention.end + 16].split(None, 1)
+    if following and following[0].lower().strip(".,;:") in _NOT_QUANTITY:
+        return "other"  # "a 60% chance of a rise"
+    window = text[max(sentence_start, mention.start - 40) : mention.start]
+    if _POPULATION.search(window):
+        return "population"  # "its population of 2.1 million"
+    head = window.split()
+    if head and head[-1].lower() in ("the", "a", "an", "its", "their") and len(head) > 1:
+        head = head[:-1]  # "up from the 61 reported earlier"
     if not head:
         return None
     last = head[-1].lower().strip(",")
     before = head[-2].lower() if len(head) > 1 else ""
-    if last == "from" and (before in _CHANGE_VERBS or _TO_NEXT.match(text, mention.end)):
+    if last == "from" and (
+        before in _CHANGE_VERBS
+        or _TO_NEXT.match(text, mention.end)
+        or before.endswith(",")  # "fallen to 900,000, from 1.6 million a day earlier"
+        or before.rstrip("%").replace(",", "").replace(".", "").isdigit()  # "to 58 from 64"
+    ):
         return "previous"
     if last in ("previously", "formerly") or (last in ("with", "to") and before == "compared"):
         return "previous"
@@ -513,12 +615,13 @@ def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
     moved = (last == "by" and before in _CHANGE_VERBS) or (
         last in ("up", "down") and before != "to"
     )
+    if last in _CHANGE_VERBS and moved_to and not last.endswith("ing"):
+        return "delta"  # "rose $2.10 to $81.40"
     # "rose by 474 to 67,074": the move. "The economy grew by 0.2%" is the figure itself.
     if moved and (moved_to or mention.unit == "count"):
         return "delta"
     if _DELTA_BEFORE.search(" ".join(head[-4:])):
         return "delta"
-    following = text[mention.end : mention.end + 16].split(None, 1)
     if following and following[0].lower() in _INCREMENT:
         return "delta"  # "four more hostages", "12 additional deaths": an increment
     return None
@@ -541,16 +644,21 @@ def _phrase_spans(
 
 
 def _context_distance(
-    text: str, spans: list[tuple[int, int]], mention: NumberMention
+    text: str, sentence: _Sentence, spans: list[tuple[int, int]], mention: NumberMention
 ) -> int | None:
-    """Words from the number to the nearest context term in its sentence; None if there is none."""
+    """Words from the number to the nearest context term in its sentence, a term in another
+    clause counting as farther ("killed in Iran has risen to 731; Iraq's toll stands at 58");
+    None if there is none."""
     if not spans:
         return None
+    clause = sentence.clause(mention.start)
     i = bisect_left(spans, (mention.start, -1))
     best: int | None = None
-    for c_start, c_end in spans[max(0, i - 1) : i + 1]:
+    for c_start, c_end in spans[max(0, i - 3) : i + 3]:
         lo, hi = (mention.end, c_start) if c_start >= mention.end else (c_end, mention.start)
         distance = len(text[lo:hi].split()) if lo < hi else 0
+        if sentence.clause(c_start) != clause:
+            distance += _OTHER_CLAUSE_CONTEXT
         best = distance if best is None else min(best, distance)
     return best
 
@@ -563,19 +671,28 @@ def _assign(candidates: list[_Candidate], watch_count: int) -> list[_Candidate]:
     used_mentions: set[int] = set()
     used_terms: set[tuple[int, int]] = set()
     watch_terms: set[int] = set()
-    for builtin_phase in (False, True):
-        phase = [c for c in candidates if (c.spec >= watch_count) == builtin_phase]
+    # Numbers in part asides come last and use up no term: "104 killed, including 46
+    # children" gives 104 and the part 46 from one "killed".
+    for part_phase, builtin_phase in ((False, False), (False, True), (True, False), (True, True)):
+        phase = [
+            c
+            for c in candidates
+            if (c.spec >= watch_count) == builtin_phase and c.part == part_phase
+        ]
         phase.sort(key=lambda c: (c.score, c.mention, c.spec))
         for cand in phase:
-            if cand.mention in used_mentions or (cand.term, cand.spec) in used_terms:
+            if cand.mention in used_mentions:
                 continue
-            if builtin_phase and cand.term in watch_terms:
+            if not part_phase and (cand.term, cand.spec) in used_terms:
+                continue
+            if builtin_phase and cand.term in watch_terms and not part_phase:
                 continue
             chosen.append(cand)
             used_mentions.add(cand.mention)
-            used_terms.add((cand.term, cand.spec))
-            if not builtin_phase:
-                watch_terms.add(cand.term)
+            if not part_phase:
+                used_terms.add((cand.term, cand.spec))
+                if not builtin_phase:
+                    watch_terms.add(cand.term)
     return chosen
 
 
@@ -594,6 +711,12 @@ def _windows(
             if match:
                 found.append((match.start(), match.end(), match.lastgroup or ""))
                 last = match.end()
+        for year in _YEAR.finditer(text, lo, hi):
+            if _COUNT_NOUN_AFTER.match(text, year.end()):
+                continue  # "2000 people": a count, not a year
+            kind = "cumulative" if year.group("since") else "past"
+            found.append((year.start(), year.end(), kind))
+    found.sort()
     return found
 
 
@@ -608,17 +731,41 @@ def _window_for(
     here = [w for w in windows if not (w[0] < mention.end and w[1] > mention.start)]
     kinds = {w[2] for w in here}
     # A window makes a count a flow ("killed since Friday"); a rate or a sum of money stated
-    # "last month" is still that rate, so only plans apply to them.
+    # "last month" is still that rate, so only plans and past years apply to them.
     counts = spec.unit == "people" or spec.cumulative
     for w_start, w_end, kind in here:
-        if kind == "planned" or (kind == "strong" and counts):
+        if kind == "planned" or (kind in ("strong", "past") and counts):
             return " ".join(text[w_start:w_end].split())
+    if not counts:
+        past = [w for w in here if w[2] == "past"]
+        if past and _older_year(text, past[0], mention):
+            return " ".join(text[past[0][0] : past[0][1]].split())
     if not spec.cumulative or "cumulative" in kinds or "rise" in kinds:
         return None
+    if _ALL_BEFORE.search(text, max(0, mention.start - 6), mention.start):
+        return None  # "all 20 hostages came home on Monday": the whole count, dated
     for w_start, w_end, kind in here:
         if kind == "weak" and not _attributed(text, here, w_start, w_end, mention.start):
             return " ".join(text[w_start:w_end].split())
     return None
+
+
+_ALL_BEFORE = re.compile(r"(?<!\w)(?i:all)\s+$")
+_ANY_YEAR = re.compile(r"(?<![\w,.])(?:1[89]\d\d|20\d\d)(?![\w%-]|[.,]\d)")
+
+
+def _older_year(text: str, window: tuple[int, int, str], mention: NumberMention) -> bool:
+    """A rate dated by a year older than the newest the article names is a past value
+    ("peaked at 11.1% in October 2022"); the newest year is the current period."""
+    year = _ANY_YEAR.search(text, window[0], window[1])
+    if year is None:
+        return False
+    return int(year.group()) < _newest_year(text)
+
+
+@lru_cache(maxsize=4)
+def _newest_year(text: str) -> int:
+    return max((int(y.group()) for y in _ANY_YEAR.finditer(text)), default=0)
 
 
 def _attributed(

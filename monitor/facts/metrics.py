@@ -107,7 +107,23 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         name="hostages",
         label="Hostages held",
         terms=("hostages", "captives", "hostage", "held captive", "abductees"),
-        exclude=("freed", "released", "release", "returned", "taken", "taking", "took", "seized"),
+        # Counts of hostages freed, seized or dead are other figures than those still held.
+        exclude=(
+            "freed",
+            "released",
+            "release",
+            "returned",
+            "taken",
+            "taking",
+            "took",
+            "seized",
+            "deceased",
+            "dead",
+            "killed",
+            "died",
+            "remains",
+            "bodies",
+        ),
     ),
     MetricSpec(
         name="arrested",
@@ -565,6 +581,19 @@ NON_PEOPLE_NOUNS: tuple[str, ...] = (
     "percent",
     "clauses",
     "paragraphs",
+    "sources",
+)
+# After a number these make it something other than a quantity of any metric ("a 60% chance").
+NOT_A_QUANTITY_AFTER: tuple[str, ...] = ("chance", "probability", "likelihood", "odds")
+# Before a number: the size of a population, not a count of the metric ("a population of 2.1
+# million", "a city of 400,000", "home to 300,000 people").
+POPULATION_BEFORE: tuple[str, ...] = (
+    "population of",
+    "populations of",
+    "a city of",
+    "a town of",
+    "home to",
+    "inhabitants of",
 )
 
 # --- sentences and clauses -----------------------------------------------------------------------
@@ -686,20 +715,88 @@ ASIDE_OPENERS: tuple[str, ...] = (
     "sources said",
     "reports said",
 )
+# Asides that name a part of the figure of their clause ("104 killed, including 46 children"):
+# their numbers may take the clause's terms, and are never the whole metric.
+PART_OPENERS: tuple[str, ...] = (
+    "including",
+    "among them",
+    "among whom",
+    "most of them",
+    "many of them",
+    "some of them",
+    "mostly",
+    "mainly",
+)
+# After a comma, words ending in -ing that do not open a participle clause.
+NOT_PARTICIPLES: tuple[str, ...] = (
+    "during",
+    "morning",
+    "evening",
+    "nothing",
+    "something",
+    "anything",
+    "everything",
+    "building",
+    "ceiling",
+    "spring",
+    "king",
+    "thing",
+    "things",
+    "according",
+    "including",
+)
+# A comma segment with one of these and no digit is an attribution ("..., two sources familiar
+# with the talks said."): a clause of its own, whose numbers count sources, not the metric.
+ATTRIBUTION_SEGMENT_VERBS: tuple[str, ...] = (
+    "said",
+    "says",
+    "say",
+    "told",
+    "added",
+    "reported",
+    "report",
+    "reports",
+    "confirmed",
+    "announced",
+)
 # Hard clause barriers inside a sentence.
 CLAUSE_BARRIERS = ";:()[]—–"
 
 # --- windows, planned and previous values --------------------------------------------------------
 WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# Later episodes of a story: a count "since" one of these is a window, not the running total.
+EPISODE_NOUNS: tuple[str, ...] = (
+    "ceasefire",
+    "truce",
+    "pause",
+    "agreement",
+    "deal",
+    "accord",
+    "announcement",
+    "talks",
+    "vote",
+    "raid",
+    "strike",
+    "airstrike",
+    "attack",
+    "aftershock",
+)
 # A count tied to one of these is a windowed count, never the cumulative metric.
 STRONG_WINDOWS: tuple[str, ...] = (
     rf"since (?:(?:early|late) )?(?:{WEEKDAYS})(?: (?:morning|afternoon|evening|night))?",
     r"since (?:dawn|daybreak|midnight|this morning|last night|yesterday|the weekend|noon|sunrise)",
-    r"since the (?:ceasefire|truce|pause)"
-    r"(?: (?:began|started|collapsed|ended|took effect|broke down))?",
-    r"(?:in|over|during|within) the (?:past|last|previous) (?:\w+ )?"
+    # A later episode of the story: "since the agreement was announced", "since the truce".
+    rf"since the (?:{'|'.join(EPISODE_NOUNS)})s?\b"
+    r"(?: (?:was|were|had been|has been|came) \w+"
+    r"| (?:began|started|collapsed|ended|took effect|broke down|was signed|came into force))?",
+    r"(?:in|over|during|within) the (?:past|last|previous|first) (?:\w+ )?"
     r"(?:hours?|days?|day|nights?|weeks?|week|months?)",
-    r"(?:in|over|during|within) the (?:past|last|previous) \d+ (?:hours|days|weeks|months)",
+    r"(?:in|over|during|within) the (?:past|last|previous|first) \d+ (?:hours|days|weeks|months)",
+    # "in the 24 hours before the truce began", "in the two days after the quake"
+    r"(?:in|over|during|within) the (?:\d+|\w+) (?:hours|days|weeks|months)"
+    r" (?:before|after|since|following|leading up to)",
+    r"at (?:one|some) point",
+    r"at (?:its|their|the) (?:peak|height)",
     r"in the latest (?:\w+ )?(?:strikes?|attacks?|wave|raids?|bombardment|bombing|shelling"
     r"|violence|fighting|clashes|incidents?|round)",
     r"(?:in|from|by) (?:a|an|the|two|three|several|separate|multiple|(?:\w+'s)) (?:\w+ ){0,2}"
@@ -709,8 +806,9 @@ STRONG_WINDOWS: tuple[str, ...] = (
     r"in a single day",
     r"in one day",
     r"so far (?:today|this (?:week|month|year))",
-    r"this (?:week|month|year)",
-    r"last (?:week|month|year|night)",
+    # "this month's floods" names the event; "this month" dates the count.
+    r"this (?:week|month|year)(?!['’]s)",
+    r"last (?:week|month|year|night)(?!['’]s)",
     r"a day earlier",
     r"(?:a|an|one|two|three|four|five|six|several|a few) (?:days?|weeks?|months?|years?) ago",
     r"earlier this (?:week|month|year)",
@@ -762,6 +860,13 @@ WINDOW_PATTERN_FIRST_WORDS: tuple[str, ...] = (
     "several",
     *WEEKDAYS.lower().split("|"),
 )
+# "since the floods began last week": the start of the story's event, its time included. An
+# episode ("since the truce began") is a window instead (STRONG_WINDOWS, tried after these).
+CUMULATIVE_PATTERNS: tuple[str, ...] = (
+    rf"since the (?!(?:{'|'.join(EPISODE_NOUNS)})s?\b)\w+(?: \w+)?"
+    r" (?:began|started|struck|hit|broke out|erupted|started)"
+    rf"(?: (?:last|this) (?:week|month|year)| on (?:{WEEKDAYS})| in \w+)?",
+)
 CUMULATIVE_MARKERS: tuple[str, ...] = (
     "overall",
     "total",
@@ -781,7 +886,11 @@ CUMULATIVE_MARKERS: tuple[str, ...] = (
     "since the fighting began",
     "since the invasion",
     "since the earthquake",
+    "since the quake",
     "since the disaster",
+    "since the outbreak",
+    "since the floods",
+    "since the flooding",
     "in the war",
     "during the war",
     "of the war",
@@ -809,6 +918,17 @@ RISE_VERBS: tuple[str, ...] = (
     "raising",
     "pushing",
     "now",
+    # A revised or perfect-tense total is the running one: "lowered its toll from Tuesday's
+    # quake to 58", "750 people have been killed by Tuesday's earthquake".
+    "lowered",
+    "raised",
+    "revised",
+    "updated",
+    "have been",
+    "has been",
+    "have died",
+    "has killed",
+    "have killed",
 )
 ATTRIBUTION_VERBS: tuple[str, ...] = (
     "said",
@@ -846,10 +966,10 @@ PLANNED_MARKERS: tuple[str, ...] = (
     "under the deal",
     "under the agreement",
     "under the terms",
-    "in exchange for",
-    "in return for",
     "expected to",
     "expected",
+    "expects",
+    "expect",
     "forecast",
     "forecasts",
     "forecasted",
