@@ -59,7 +59,7 @@ _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“�
 # Also "... to 3.5% and is expected to ...": a coordinated verb phrase is a clause of its own.
 # A colon splits, except after a label ("Death toll: 67,074", "Hostages: about 48").
 _HARD_BARRIER = re.compile(
-    r"[;()\[\]—|]|:(?!\s*(?:[a-z]+\s+){0,2}[$€£]?\d)|\s[–-]\s|\s(?:and|but)\s+(?=(?:is|are|was|were|will|would|could|should|has"
+    r"[;\[\]—|]|:(?!\s*(?:[a-z]+\s+){0,2}[$€£]?\d)|\s[–-]\s|\s(?:and|but)\s+(?=(?:is|are|was|were|will|would|could|should|has"
     r"|have|had|may|might|said|says|expects?|warned|added)\b)"
     # "620,000 are affected and 31,500 are sheltering": a number opening a clause of its own.
     r"|\s(?:and|but)\s+(?=(?:more\s+than\s+|at\s+least\s+|about\s+|nearly\s+|some\s+)?"
@@ -69,7 +69,7 @@ _COMMA = re.compile(
     rf"""
     ,\s+(?:
         (?P<aside>(?i:{_phrases(M.ASIDE_OPENERS)}))(?![\w-])
-        | (?P<dependent>(?i:which|who|whom|whose|where))(?![\w-])
+        | (?P<dependent>(?i:{_phrases(M.DEPENDENT_OPENERS)}))(?![\w-])
         | (?P<open>(?i:{_phrases(M.CLAUSE_OPENERS)}))(?![\w-])
         | (?P<ofwhom>[^,;]{{0,30}}?\b(?i:of\s+(?:whom|which|them|those|these))\b)
         | (?P<attrib>(?=[^,;:\d]{{0,70}}?\b(?:{_phrases(M.ATTRIBUTION_SEGMENT_VERBS)})\b
@@ -116,7 +116,7 @@ _TO_NEXT = re.compile(r"\s+(?:to|at)\s")  # "rose 474 to 67,074", "up $3.60 at $
 # A year in a count's clause dates a past event ("In 2004, about 250 were killed"), unless it
 # opens the running total ("since October 2023").
 _YEAR = re.compile(
-    r"(?<![\w,.$€£-])(?:(?P<since>since|from)\s+(?:\w+\s+){0,2})?(?:1[89]\d\d|20\d\d)(?![\w%-]|[.,]\d)"
+    r"(?<![\w,.$€£-])(?:(?P<since>since|from)\s+(?:\w+\s+){0,2})?(?:1[89]\d\d|20\d\d)(?:[-–/](?:\d\d){1,2})?(?![\w%-]|[.,]\d)"
 )
 _COUNT_NOUN_AFTER = re.compile(rf"\s+(?:{'|'.join(M.COUNT_NOUNS)})\b", re.IGNORECASE)
 _POPULATION = re.compile(rf"(?:{_phrases(M.POPULATION_BEFORE)})\s*$", re.IGNORECASE)
@@ -340,6 +340,10 @@ class _Sentence:
                 spans.append((seg_start, seg_end))
         return spans
 
+    def segment(self, pos: int) -> int:
+        """Which stretch between plain commas `pos` stands in."""
+        return bisect_right(self.plain_commas, pos)
+
     def parent(self, clause: int, kind: str) -> int | None:
         relation = self.relation.get(clause)
         return relation[0] if relation is not None and relation[1] == kind else None
@@ -372,9 +376,19 @@ def _clauses(text: str, start: int, end: int) -> _Sentence:
             kind, partitive = "hard", False
         label = m.group(m.lastgroup) if m.lastgroup else ""
         events.append((m.start(), kind, " ".join(label.lower().split()) if label else ""))
+    i = text.find("(", start, end)
+    j = text.find(")", start, end)
+    while i != -1 or j != -1:
+        if j == -1 or (i != -1 and i < j):
+            events.append((i, "paren_open", ""))
+            i = text.find("(", i + 1, end)
+        else:
+            events.append((j, "paren_close", ""))
+            j = text.find(")", j + 1, end)
     events.sort()
     sentence = _Sentence(text, start, end, [start], [0])
     current, fresh, saved, in_aside = 0, 1, 0, False
+    outer: list[int] = []  # the clauses around open parentheses
     for pos, kind, label in events:
         if kind == "comma" and not in_aside:
             sentence.plain_commas.append(pos)
@@ -388,7 +402,16 @@ def _clauses(text: str, start: int, end: int) -> _Sentence:
                 sentence.seg_starts.append(pos)
                 sentence.seg_clause.append(current)
                 continue
-        if kind in ("aside", "attrib"):
+        if kind == "paren_close" and outer:
+            # "Cumulative cases (suspected and confirmed): 1,036": the clause goes on after it.
+            current = outer.pop()
+            sentence.seg_starts.append(pos + 1)
+            sentence.seg_clause.append(current)
+            continue
+        if kind == "paren_open":
+            outer.append(before)
+            sentence.relation[fresh] = (before, "paren", "")
+        elif kind in ("aside", "attrib"):
             saved, in_aside = before, True
             how = "part" if label in _PART_OPENERS else "attrib"
             sentence.relation[fresh] = (before, how, label)
@@ -429,14 +452,15 @@ def _sentence_figures(
     mention_starts = [m.start for m in group]
     commas = sentence.plain_commas
     candidates: list[_Candidate] = []
-    excludes: dict[int, set[int]] = {}
+    excludes: dict[int, list[tuple[int, int]]] = {}
     contexts: dict[int, list[tuple[int, int]]] = {}
     for mi, mention in enumerate(group):
         if mention.bound == "vague" or _role(text, start, mention) is not None:
             continue
         clause = sentence.clause(mention.start)
         whole = sentence.parent(clause, "part")  # the clause a part aside hangs on
-        people_ok = mention.unit in _PEOPLE_UNITS and not _non_people_after(text, mention.end)
+        counted = mention.unit in _PEOPLE_UNITS
+        thing = _thing_counted(text, low, sentence, mention) if counted else -1
         # Only terms within reach: a sentence of thousands of numbers stays linear.
         first = bisect_left(hit_starts, mention.start - _REACH)
         last = bisect_right(hit_starts, mention.end + _REACH)
@@ -449,6 +473,8 @@ def _sentence_figures(
                 continue
             part = t_clause != clause
             after = t_start >= mention.end
+            # "412 cases" counts cases when "cases" is the metric's own term.
+            people_ok = counted and (thing < 0 or thing == t_start)
             lo, hi = (mention.end, t_start) if after else (t_end, mention.start)
             words = sentence.words_between(lo, hi, clause, whole)
             if words > (_MAX_WORDS_AFTER if after else _MAX_WORDS_BEFORE):
@@ -462,11 +488,10 @@ def _sentence_figures(
                 if not _unit_ok(spec.unit, mention.unit, people_ok):
                     continue
                 if si not in excludes:
-                    excludes[si] = {
-                        sentence.clause(p[0])
-                        for p in _phrase_spans(low, compiled.excludes[si], start, end)
-                    }
-                if clause in excludes[si] or (whole is not None and whole in excludes[si]):
+                    excludes[si] = _exclusions(
+                        sentence, _phrase_spans(low, compiled.excludes[si], start, end), group
+                    )
+                if _excluded(sentence, excludes[si], mention, whole):
                     # A clause the watch's metric refuses is not for a built-in with the same
                     # term either ("the toll in the two countries" for a national toll).
                     excluded_by_watch = excluded_by_watch or si < compiled.watch_count
@@ -530,6 +555,32 @@ def _sentence_figures(
     return figures
 
 
+def _exclusions(
+    sentence: _Sentence, spans: list[tuple[int, int]], group: list[NumberMention]
+) -> list[tuple[int, int]]:
+    """Where exclude terms stand: (clause, comma segment). An exclude term shares a comma
+    segment with another number applies to that segment only ("stood at 2.2%, above the 1%
+    threshold"); otherwise to its whole clause ("20 hostages, freed on Monday, were"): -1."""
+    out: list[tuple[int, int]] = []
+    for lo, _ in spans:
+        clause, segment = sentence.clause(lo), sentence.segment(lo)
+        shared = any(
+            sentence.clause(m.start) == clause and sentence.segment(m.start) == segment
+            for m in group
+        )
+        out.append((clause, segment if shared else -1))
+    return out
+
+
+def _excluded(
+    sentence: _Sentence, spots: list[tuple[int, int]], mention: NumberMention, whole: int | None
+) -> bool:
+    clause, segment = sentence.clause(mention.start), sentence.segment(mention.start)
+    return any(
+        (c == clause and s in (-1, segment)) or (whole is not None and c == whole) for c, s in spots
+    )
+
+
 # Windows a dependent clause takes from the clause it hangs on: "struck in 2017, killing 600"
 # is the 2017 count; a day named there ("struck on Tuesday, killing 61") dates the event only.
 _INHERITED_KINDS = frozenset({"planned", "strong", "past"})
@@ -542,7 +593,7 @@ def _inherited(
     windows: dict[int, list[tuple[int, int, str]]],
 ) -> list[tuple[int, int, str]]:
     relation = sentence.relation.get(clause)
-    if relation is None or relation[1] == "attrib":
+    if relation is None or relation[1] not in ("part", "dependent"):
         return here
     outer = windows.get(relation[0], [])
     if relation[1] == "dependent":
@@ -581,10 +632,26 @@ def _unit_ok(spec_unit: str, unit: str, people_ok: bool) -> bool:
     return unit == spec_unit
 
 
-def _non_people_after(text: str, end: int) -> bool:
-    """ "600 trucks", "20 points", "3 aid convoys": a count of things, not of people."""
-    following = text[end : end + 40].split()[:2]
-    return any(w.strip(".,;:!?)\"'”’").lower() in _NON_PEOPLE for w in following)
+def _thing_counted(text: str, low: str, sentence: _Sentence, mention: NumberMention) -> int:
+    """Where the noun stands that makes this a count of things, not of people ("600 trucks",
+    "20 points", "the number of districts reporting cases is 9"); -1 if there is none."""
+    pos = mention.end
+    for count, word in enumerate(_WORD.finditer(low, pos, min(sentence.end, pos + 40))):
+        if count == 2 or low[pos : word.start()].strip(" -"):
+            break  # two words on, or past a punctuation mark
+        if word.group() in _NON_PEOPLE:
+            return word.start()
+        pos = word.end()
+    clause = sentence.clause(mention.start)
+    lo = max(sentence.start, mention.start - 80)
+    for match in _NUMBER_OF.finditer(low, lo, mention.start):
+        if match.group(1) in _NON_PEOPLE and sentence.clause(match.start()) == clause:
+            return match.start(1)
+    return -1
+
+
+_NUMBER_OF = re.compile(r"\bnumber of (\w+)")
+_WORD = re.compile(r"\w+")
 
 
 def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
@@ -751,7 +818,7 @@ def _window_for(
 
 
 _ALL_BEFORE = re.compile(r"(?<!\w)(?i:all)\s+$")
-_ANY_YEAR = re.compile(r"(?<![\w,.])(?:1[89]\d\d|20\d\d)(?![\w%-]|[.,]\d)")
+_ANY_YEAR = re.compile(r"(?<![\w,.])(?:1[89]\d\d|20\d\d)(?=[-–/]\d|(?![\w%-]|[.,]\d))")
 
 
 def _older_year(text: str, window: tuple[int, int, str], mention: NumberMention) -> bool:

@@ -665,15 +665,9 @@ CLAUSE_OPENERS: tuple[str, ...] = (
     "whereas",
     "although",
     "though",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "where",
     "after",
     "before",
     "as",
-    "with",
     "bringing",
     "raising",
     "taking",
@@ -715,6 +709,9 @@ ASIDE_OPENERS: tuple[str, ...] = (
     "sources said",
     "reports said",
 )
+# A comma then one of these opens a clause that hangs on the one before: it takes that clause's
+# windows and years ("After the 2009 storm, which killed 300", "in 2019-20, with 9,000 cases").
+DEPENDENT_OPENERS: tuple[str, ...] = ("which", "who", "whom", "whose", "where", "with")
 # Asides that name a part of the figure of their clause ("104 killed, including 46 children"):
 # their numbers may take the clause's terms, and are never the whole metric.
 PART_OPENERS: tuple[str, ...] = (
@@ -789,9 +786,11 @@ STRONG_WINDOWS: tuple[str, ...] = (
     rf"since the (?:{'|'.join(EPISODE_NOUNS)})s?\b"
     r"(?: (?:was|were|had been|has been|came) \w+"
     r"| (?:began|started|collapsed|ended|took effect|broke down|was signed|came into force))?",
-    r"(?:in|over|during|within) the (?:past|last|previous|first) (?:\w+ )?"
+    r"(?:in|over|during|within) the (?:past|last|previous) (?:\w+ )?"
     r"(?:hours?|days?|day|nights?|weeks?|week|months?)",
-    r"(?:in|over|during|within) the (?:past|last|previous|first) \d+ (?:hours|days|weeks|months)",
+    r"(?:in|over|during|within) the (?:past|last|previous) \d+ (?:hours|days|weeks|months)",
+    # One place of several: "in the townships of Kanyama and George alone".
+    r"in (?:[\w'’-]+ ){1,6}alone",
     # "in the 24 hours before the truce began", "in the two days after the quake"
     r"(?:in|over|during|within) the (?:\d+|\w+) (?:hours|days|weeks|months)"
     r" (?:before|after|since|following|leading up to)",
@@ -891,6 +890,7 @@ CUMULATIVE_MARKERS: tuple[str, ...] = (
     "since the outbreak",
     "since the floods",
     "since the flooding",
+    "since the first",
     "in the war",
     "during the war",
     "of the war",
