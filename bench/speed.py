@@ -190,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="10000,100000,1000000",
         help="stored figures for the diff lookup workload",
     )
+    parser.add_argument("--feeds", type=int, default=1000, help="feeds in the polling workload")
+    parser.add_argument("--articles", type=int, default=300, help="articles in the cold ingest")
     args = parser.parse_args(argv)
 
     print("== extraction (R2) ==")
@@ -208,6 +210,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"R5 lookup at {sizes[-1]:,} / at {sizes[0]:,}: {look[-1].median / look[0].median:.2f} "
         "(target <= 2)"
+    )
+    from bench.pipeline import bench_cold_ingest, bench_steady
+
+    print("== steady polling (R4) ==")
+    steady, bare_loop = bench_steady(args.feeds, args.repeat)
+    print(steady.line())
+    print(bare_loop.line())
+    print(
+        f"R4 our unchanged polls/s / bare loop: {steady.median / bare_loop.median:.2f} "
+        "(target >= 0.5)"
+    )
+    print(f"peak RSS after steady polling: {peak_rss_mb():.0f} MB (target <= 250)")
+
+    print("== cold ingest (R1) ==")
+    pipeline, bare_extract = bench_cold_ingest(args.articles)
+    print(pipeline.line())
+    print(bare_extract.line())
+    print(
+        f"R1 pipeline per article / bare trafilatura: {pipeline.median / bare_extract.median:.2f}"
+        " (target <= 1.10)"
     )
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     return 0

@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.pipeline import PollContext, PollReport, poll_feed
+from monitor.pipeline import PollContext, PollReport, flush_deferred, poll_feed
 from monitor.store import feeds as feed_store
 from monitor.store.db import transaction
 
@@ -39,6 +39,7 @@ class Poller:
     _pool: ThreadPoolExecutor = field(init=False)
     _in_flight: dict[int, Future[PollReport]] = field(init=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    _finished: list[PollReport] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._pool = ThreadPoolExecutor(
@@ -47,6 +48,7 @@ class Poller:
 
     def tick(self) -> int:
         """Start polls for as many due feeds as there are free workers; returns how many."""
+        self.flush()
         if self.stop.is_set():
             return 0
         with self._lock:
@@ -69,12 +71,22 @@ class Poller:
             future.add_done_callback(functools.partial(self._done, claim.id))
         return len(claims)
 
-    def _done(self, feed_id: int, future: Future[PollReport]) -> None:
+    def flush(self) -> None:
+        """Write the successes of the unchanged feeds polled since the last tick."""
         with self._lock:
-            self._in_flight.pop(feed_id, None)
+            finished, self._finished = self._finished, []
+        flush_deferred(self.ctx, finished)
+
+    def _done(self, feed_id: int, future: Future[PollReport]) -> None:
         if future.cancelled():
+            with self._lock:
+                self._in_flight.pop(feed_id, None)
             return
         report = future.result()
+        with self._lock:
+            self._in_flight.pop(feed_id, None)
+            if report.deferred is not None:
+                self._finished.append(report)
         if report.error:
             log.warning("poll: %s failed: %s", report.feed, report.error)
         else:
@@ -95,6 +107,7 @@ class Poller:
             pending = list(self._in_flight.values())
         _, not_done = wait(pending, timeout=grace)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self.flush()
         return not not_done
 
 

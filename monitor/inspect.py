@@ -135,7 +135,7 @@ def replay_files(config: Config, paths: Sequence[Path]) -> list[dict[str, Any]]:
                         states=cache.get,
                         observed_at=now,
                     )
-                    record_findings(session, None, findings, now=now, routes={})
+                    record_findings(session, None, findings, now=now, routes={}, cache=cache)
                 out.extend(
                     change_record(f.observation, f.change)
                     for f in findings

@@ -19,7 +19,7 @@ from monitor.config import Config
 from monitor.errors import FetchError, MonitorError
 from monitor.facts.model import Source
 from monitor.feeds import FeedEntry, canonical_url, parse_feed
-from monitor.fetch import Fetcher
+from monitor.fetch import Fetcher, FetchResult
 from monitor.schedule import next_check_at, next_poll_at
 from monitor.store import articles as article_store
 from monitor.store import feeds as feed_store
@@ -64,6 +64,9 @@ class PollReport:
     changes: list[RecordedChange] = field(default_factory=list)
     error: str | None = None
     warning: str | None = None
+    # An unchanged feed's success, left for the caller to write with others in one
+    # transaction (most polls are 304s; one commit each would cost more than the fetch).
+    deferred: feed_store.Success | None = None
 
 
 def run_pass(
@@ -95,7 +98,9 @@ def poll_claims(
     workers = min(ctx.config.scheduler.max_concurrency, len(claims))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
         futures = [pool.submit(poll_feed, ctx, claim, stop) for claim in claims]
-        return [future.result() for future in futures]
+        reports = [future.result() for future in futures]
+    flush_deferred(ctx, reports)
+    return reports
 
 
 def poll_feed(
@@ -173,7 +178,47 @@ def _poll(
                     feed_store.release_lease(session, claim.id, owner=ctx.owner)
                 return
             _take_entry(ctx, claim, entry, source_name, known, report)
-    _revisit_due(ctx, claim, report, stop)
+    _revisit_and_finish(ctx, claim, result, title, report, stop)
+
+
+def _revisit_and_finish(
+    ctx: PollContext,
+    claim: feed_store.FeedClaim,
+    result: FetchResult,
+    title: str | None,
+    report: PollReport,
+    stop: threading.Event | None,
+) -> None:
+    """Revisit the feed's due articles, then record the poll's success.
+
+    The look for due articles and the success share one transaction when nothing is due,
+    which is most polls: an unchanged feed costs one fetch and one write.
+    """
+    limit = ctx.config.scheduler.revisits_per_poll
+    if result.not_modified and not claim.revisits_due:
+        report.deferred = _success(ctx, claim, result, None, report)
+        return
+    for attempt in range(2):
+        with transaction(ctx.factory) as session:
+            due: list[article_store.ArticleRef] = []
+            if limit > 0 and attempt == 0 and claim.revisits_due:
+                due = article_store.due_articles(session, claim.id, now=ctx.clock(), limit=limit)
+            if not due:
+                _record_success(ctx, session, claim, result, title, report)
+                return
+        for ref in due:
+            if stop is not None and stop.is_set():
+                break
+            _check_article(ctx, claim, ref, report)
+
+
+def _success(
+    ctx: PollContext,
+    claim: feed_store.FeedClaim,
+    result: FetchResult,
+    title: str | None,
+    report: PollReport,
+) -> feed_store.Success:
     now = ctx.clock()
     sched = ctx.config.scheduler
     due = next_poll_at(
@@ -184,21 +229,44 @@ def _poll(
         max_backoff=sched.max_backoff,
         rand=ctx.rand(),
     )
+    return feed_store.Success(
+        feed_id=claim.id,
+        owner=ctx.owner,
+        now=now,
+        next_poll_at=due,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        title=title,
+        warning=report.warning,
+        not_modified=result.not_modified,
+    )
+
+
+def _record_success(
+    ctx: PollContext,
+    session: Session,
+    claim: feed_store.FeedClaim,
+    result: FetchResult,
+    title: str | None,
+    report: PollReport,
+) -> None:
     # The validators are stored only now that every entry is in: a poll killed midway
     # fetches the whole feed again instead of getting a 304 and losing its tail.
+    feed_store.record_success(session, _success(ctx, claim, result, title, report))
+
+
+def flush_deferred(ctx: PollContext, reports: Sequence[PollReport]) -> None:
+    """Write the successes of unchanged feeds, all in one transaction."""
+    successes = [r.deferred for r in reports if r.deferred is not None]
+    if not successes:
+        return
     with transaction(ctx.factory) as session:
-        feed_store.record_success(
-            session,
-            claim.id,
-            owner=ctx.owner,
-            now=now,
-            next_poll_at=due,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            title=title,
-            warning=report.warning,
-            not_modified=result.not_modified,
-        )
+        feed_store.record_unchanged(session, [s for s in successes if s.not_modified])
+        for success in successes:
+            if not success.not_modified:
+                feed_store.record_success(session, success)
+    for report in reports:
+        report.deferred = None
 
 
 def _chronological(entries: Sequence[FeedEntry]) -> list[FeedEntry]:
@@ -270,23 +338,6 @@ def _take_entry(
     report.new_articles += 1
     # Fetched outside that transaction: no lock is held during network I/O.
     _check_article(ctx, claim, ref, report)
-
-
-def _revisit_due(
-    ctx: PollContext,
-    claim: feed_store.FeedClaim,
-    report: PollReport,
-    stop: threading.Event | None,
-) -> None:
-    limit = ctx.config.scheduler.revisits_per_poll
-    if limit <= 0:
-        return
-    with transaction(ctx.factory) as session:
-        due = article_store.due_articles(session, claim.id, now=ctx.clock(), limit=limit)
-    for ref in due:
-        if stop is not None and stop.is_set():
-            return
-        _check_article(ctx, claim, ref, report)
 
 
 def _check_article(
@@ -386,7 +437,7 @@ def _check_article(
             if route is not None:
                 routes[watch.name] = route
         report.changes.extend(
-            record_findings(session, version_id, findings, now=now, routes=routes)
+            record_findings(session, version_id, findings, now=now, routes=routes, cache=cache)
         )
 
 

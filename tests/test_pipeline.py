@@ -69,9 +69,16 @@ def test_poll_stores_each_article_once_then_gets_a_304(
     with world(config) as w:
         first = w.report("news")
         assert (first.status, first.entries, first.new_articles, first.versions) == ("ok", 2, 2, 2)
+        w.clock.advance(minutes=30)
         second = w.report("news")
         assert second.status == "not_modified"
         assert second.new_articles == 0
+        # The unchanged feed's success is written in the pass's batch: schedule moved, lease freed.
+        with transaction(w.store.factory) as s:
+            (health,) = feed_store.feed_health(s)
+        assert health.last_success_at == w.clock.now
+        assert health.next_poll_at == w.clock.now + timedelta(minutes=15)
+        assert health.leased_by is None
         assert count(w.store.factory, ArticleRow) == 2
         assert count(w.store.factory, ArticleVersionRow) == 2
         with transaction(w.store.factory) as s:

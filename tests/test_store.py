@@ -120,15 +120,17 @@ def test_success_and_failure_recorded_on_the_feed(db_url: str) -> None:
     with transaction(factory) as s:
         feed_store.record_success(
             s,
-            claim.id,
-            owner="a",
-            now=NOW,
-            next_poll_at=NOW + timedelta(minutes=15),
-            etag='"v1"',
-            last_modified=None,
-            title="X",
-            warning=None,
-            not_modified=False,
+            feed_store.Success(
+                feed_id=claim.id,
+                owner="a",
+                now=NOW,
+                next_poll_at=NOW + timedelta(minutes=15),
+                etag='"v1"',
+                last_modified=None,
+                title="X",
+                warning=None,
+                not_modified=False,
+            ),
         )
     with transaction(factory) as s:
         (health,) = feed_store.feed_health(s)

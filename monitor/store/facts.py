@@ -88,25 +88,62 @@ class RecordedChange:
 
 
 class StateCache:
-    """Reads fact states through one session, remembering what this unit of work wrote."""
+    """The fact states of one unit of work: loaded once per watch, then read from memory."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._seen: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+        self._rows: dict[tuple[str, str, str], FactStateRow] = {}
+        self._loaded: set[str] = set()
+
+    def _load(self, watch: str) -> None:
+        if watch in self._loaded:
+            return
+        # One indexed range scan per watch: a watch has a few hundred facts at most, however
+        # long its history of observations grows.
+        for row in self._session.scalars(select(FactStateRow).where(FactStateRow.watch == watch)):
+            self._rows[(row.watch, row.kind, row.key)] = row
+        self._loaded.add(watch)
+
+    def row(self, watch: str, kind: str, key: str) -> FactStateRow | None:
+        self._load(watch)
+        return self._rows.get((watch, kind, key))
 
     def get(self, watch: str, kind: str, key: str) -> dict[str, Any] | None:
-        slot = (watch, kind, key)
-        if slot not in self._seen:
-            row = self._session.scalar(
-                select(FactStateRow).where(
-                    FactStateRow.watch == watch, FactStateRow.kind == kind, FactStateRow.key == key
-                )
-            )
-            self._seen[slot] = dict(row.state) if row else None
-        return self._seen[slot]
+        row = self.row(watch, kind, key)
+        return dict(row.state) if row is not None else None
 
-    def put(self, watch: str, kind: str, key: str, state: dict[str, Any]) -> None:
-        self._seen[(watch, kind, key)] = state
+    def put(self, row: FactStateRow) -> None:
+        self._rows[(row.watch, row.kind, row.key)] = row
+
+
+def _observation_row(
+    obs: ObservationRecord, version_id: int | None, now: datetime
+) -> ObservationRow:
+    return ObservationRow(
+        version_id=version_id,
+        watch=obs.watch,
+        kind=obs.kind,
+        key=obs.key,
+        label=obs.label,
+        value=obs.value,
+        low=obs.low,
+        high=obs.high,
+        bound=obs.bound,
+        unit=obs.unit,
+        display=obs.display,
+        window=obs.window,
+        actor=obs.actor,
+        topic=obs.topic,
+        stance=obs.stance,
+        claim=obs.claim,
+        evidence=obs.evidence,
+        offset=obs.offset,
+        source_name=obs.source_name,
+        url=obs.url,
+        published_at=obs.published_at,
+        observed_at=now,
+        disposition=obs.disposition,
+    )
 
 
 def record_findings(
@@ -116,39 +153,17 @@ def record_findings(
     *,
     now: datetime,
     routes: Mapping[str, Route],
+    cache: StateCache | None = None,
 ) -> list[RecordedChange]:
     """Write observations, states, changes and alerts in the caller's transaction."""
+    cache = cache or StateCache(session)
+    obs_rows = [_observation_row(f.observation, version_id, now) for f in findings]
+    session.add_all(obs_rows)
+    session.flush()  # one batched INSERT: changes and sources need the observation ids
     recorded = []
-    for finding in findings:
+    for finding, obs_row in zip(findings, obs_rows, strict=True):
         obs = finding.observation
-        obs_row = ObservationRow(
-            version_id=version_id,
-            watch=obs.watch,
-            kind=obs.kind,
-            key=obs.key,
-            label=obs.label,
-            value=obs.value,
-            low=obs.low,
-            high=obs.high,
-            bound=obs.bound,
-            unit=obs.unit,
-            display=obs.display,
-            window=obs.window,
-            actor=obs.actor,
-            topic=obs.topic,
-            stance=obs.stance,
-            claim=obs.claim,
-            evidence=obs.evidence,
-            offset=obs.offset,
-            source_name=obs.source_name,
-            url=obs.url,
-            published_at=obs.published_at,
-            observed_at=now,
-            disposition=obs.disposition,
-        )
-        session.add(obs_row)
-        session.flush()
-        state_row = _state_row(session, obs.watch, obs.kind, obs.key)
+        state_row = cache.row(obs.watch, obs.kind, obs.key)
         change_id = None
         if finding.change is not None:
             change_id = _add_change(session, obs, obs_row.id, finding.change, now)
@@ -181,20 +196,13 @@ def record_findings(
                     watch=obs.watch, kind=obs.kind, key=obs.key, state={}, updated_at=now
                 )
                 session.add(state_row)
+                cache.put(state_row)
             state_row.state = finding.state
             state_row.updated_at = now
             if change_id is not None:
                 state_row.last_change_id = change_id
-        session.flush()
+    session.flush()
     return recorded
-
-
-def _state_row(session: Session, watch: str, kind: str, key: str) -> FactStateRow | None:
-    return session.scalar(
-        select(FactStateRow).where(
-            FactStateRow.watch == watch, FactStateRow.kind == kind, FactStateRow.key == key
-        )
-    )
 
 
 def _add_change(

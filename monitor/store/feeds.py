@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from monitor.store.models import FeedRow
+from monitor.store.models import ArticleRow, FeedRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class FeedClaim:
     etag: str | None
     last_modified: str | None
     consecutive_failures: int
+    revisits_due: bool = True  # some of its articles are due for a revisit
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,9 @@ def claim_due_feeds(
     query = query.order_by(FeedRow.next_poll_at).limit(limit).with_for_update(skip_locked=True)
     claims = []
     until = now + timedelta(seconds=lease)
-    for row in session.scalars(query):
+    rows = list(session.scalars(query))
+    due_feeds = _feeds_with_due_revisits(session, [row.id for row in rows], now)
+    for row in rows:
         row.lease_owner, row.lease_until = owner, until
         claims.append(
             FeedClaim(
@@ -106,38 +110,90 @@ def claim_due_feeds(
                 etag=row.etag,
                 last_modified=row.last_modified,
                 consecutive_failures=row.consecutive_failures,
+                revisits_due=row.id in due_feeds,
             )
         )
     return claims
 
 
-def record_success(
-    session: Session,
-    feed_id: int,
-    *,
-    owner: str,
-    now: datetime,
-    next_poll_at: datetime,
-    etag: str | None,
-    last_modified: str | None,
-    title: str | None,
-    warning: str | None,
-    not_modified: bool,
-) -> None:
+def _feeds_with_due_revisits(session: Session, feed_ids: list[int], now: datetime) -> set[int]:
+    """One query for the whole claim: a poll of a feed with nothing to revisit skips its own."""
+    if not feed_ids:
+        return set()
+    rows = session.execute(
+        select(ArticleRow.feed_id)
+        .where(
+            ArticleRow.feed_id.in_(feed_ids),
+            ArticleRow.next_check_at.is_not(None),
+            ArticleRow.next_check_at <= now,
+        )
+        .distinct()
+    )
+    return {feed_id for (feed_id,) in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Success:
+    """What a successful poll writes on its feed."""
+
+    feed_id: int
+    owner: str
+    now: datetime
+    next_poll_at: datetime
+    etag: str | None
+    last_modified: str | None
+    title: str | None
+    warning: str | None
+    not_modified: bool
+
+
+def record_success(session: Session, success: Success) -> None:
     values: dict[str, object] = {
-        "next_poll_at": next_poll_at,
-        "last_success_at": now,
-        "last_polled_at": now,
+        "next_poll_at": success.next_poll_at,
+        "last_success_at": success.now,
+        "last_polled_at": success.now,
         "consecutive_failures": 0,
         "last_error": None,
         "lease_owner": None,
         "lease_until": None,
     }
-    if not not_modified:
-        values.update(etag=etag, last_modified=last_modified, parse_warning=warning)
-        if title:
-            values["title"] = title
-    _update_leased(session, feed_id, owner, values)
+    if not success.not_modified:
+        values.update(
+            etag=success.etag, last_modified=success.last_modified, parse_warning=success.warning
+        )
+        if success.title:
+            values["title"] = success.title
+    _update_leased(session, success.feed_id, success.owner, values)
+
+
+def record_unchanged(session: Session, successes: Sequence[Success]) -> None:
+    """The successes of 304 polls in one executemany: same columns, one statement."""
+    if not successes:
+        return
+    feed = cast(Table, FeedRow.__table__)
+    statement = (
+        update(feed)
+        .where(
+            feed.c.id == bindparam("b_id"),
+            or_(feed.c.lease_owner == bindparam("b_owner"), feed.c.lease_owner.is_(None)),
+        )
+        .values(
+            next_poll_at=bindparam("b_next"),
+            last_success_at=bindparam("b_now"),
+            last_polled_at=bindparam("b_now"),
+            consecutive_failures=0,
+            last_error=None,
+            lease_owner=None,
+            lease_until=None,
+        )
+    )
+    session.connection().execute(
+        statement,
+        [
+            {"b_id": s.feed_id, "b_owner": s.owner, "b_next": s.next_poll_at, "b_now": s.now}
+            for s in successes
+        ],
+    )
 
 
 def record_failure(
