@@ -262,3 +262,39 @@ def test_a_feed_of_5000_entries(http_server: LoopbackServer, sqlite_url: str) ->
         assert w.report("big").new_articles == 0
         assert count(w.store.factory, ArticleRow) == 5000
         assert count(w.store.factory, ArticleVersionRow) == 5000
+
+
+def test_nul_and_control_characters_never_reach_the_database(
+    http_server: LoopbackServer, db_url: str
+) -> None:
+    # PostgreSQL rejects NUL in text; feeds and pages carry them in the wild.
+    http_server.route(
+        "/nul.html",
+        body=page("Talks\x00 day", [p.replace("mediators", "medi\x00ators\x07") for p in BODY]),
+    )
+    entries = [
+        {
+            "title": "NUL\x00 in title",
+            "guid": "n1",
+            "link": http_server.url("/nul.html"),
+            "summary": "Zero\x00 byte",
+            "published": T0,
+        },
+        {
+            "title": "Summary only",
+            "guid": "n2",
+            "summary": "Also\x00 here\x1b[31m",
+            "published": T0,
+        },
+    ]
+    http_server.route("/news.xml", body=rss(entries).replace(b"&#0;", b""))
+    config = make_config(db_url, [("news", http_server.url("/news.xml"))])
+    with world(config) as w:
+        report = w.report("news")
+        assert report.status == "ok", report.error
+        assert report.versions == 2
+        with transaction(w.store.factory) as s:
+            texts = [v.text for v in s.scalars(select(ArticleVersionRow))]
+            titles = [a.title or "" for a in s.scalars(select(ArticleRow))]
+    assert all("\x00" not in t and "\x07" not in t and "\x1b" not in t for t in texts + titles)
+    assert any("mediators" in t for t in texts)
