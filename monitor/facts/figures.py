@@ -58,12 +58,15 @@ def _phrases(items: Sequence[str]) -> str:
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“‘(\[a-z])|\n\s*")
 # Also "... to 3.5% and is expected to ...": a coordinated verb phrase is a clause of its own.
 # A colon splits, except after a label ("Death toll: 67,074", "Hostages: about 48").
+_NUMBER_WORD = "|".join(sorted((*M.UNIT_WORDS, *M.TENS_WORDS), key=len, reverse=True))
 _HARD_BARRIER = re.compile(
     r"[;\[\]—|]|:(?!\s*(?:[a-z]+\s+){0,2}[$€£]?\d)|\s[–-]\s|\s(?:and|but)\s+(?=(?:is|are|was|were|will|would|could|should|has"
     r"|have|had|may|might|said|says|expects?|warned|added)\b)"
-    # "620,000 are affected and 31,500 are sheltering": a number opening a clause of its own.
-    r"|\s(?:and|but)\s+(?=(?:more\s+than\s+|at\s+least\s+|about\s+|nearly\s+|some\s+)?"
-    r"\d[\d,.]*(?:\s+(?:million|people|others|more))?\s+(?:are|were|have|had|remain|remained)\b)"
+    # "620,000 are affected and 31,500 are sheltering", "23 were arrested and seven officers
+    # were injured": a number opening a clause of its own.
+    r"|(?<!hundred)(?<!thousand)\s(?:and|but)\s+(?=(?:more\s+than\s+|at\s+least\s+|about\s+|nearly\s+|some\s+)?"
+    rf"(?:\d[\d,.]*|(?i:{_NUMBER_WORD})(?:-(?i:{_NUMBER_WORD}))?)(?:\s+[\w-]+){{0,2}}?"
+    r"\s+(?:are|were|have|had|remain|remained)\b)"
 )
 _COMMA = re.compile(
     rf"""
@@ -510,6 +513,7 @@ def _sentence_figures(
     if not candidates:
         return []
     chosen = _assign(candidates, compiled.watch_count)
+    increments = _running_total(text, sentence, group, chosen)
     clauses: set[int] = set()
     for c in chosen:
         clause = sentence.clause(group[c.mention].start)
@@ -534,6 +538,8 @@ def _sentence_figures(
         relation = sentence.relation.get(clause)
         if window is None and relation is not None and relation[1] == "part":
             window = relation[2]  # "including": a part of the figure, never the whole
+        if window is None and cand.mention in increments:
+            window = increments[cand.mention]
         figures.append(
             Figure(
                 key=spec.name,
@@ -553,6 +559,48 @@ def _sentence_figures(
         )
     figures.sort(key=lambda f: f.offset)
     return figures
+
+
+_TOTAL_TO = re.compile(
+    r"\b(?:bringing|taking|raising|pushing|lifting)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:total|toll|tally|number|count)\b[^;.]{0,100}?\bto\s+$",
+    re.IGNORECASE,
+)
+
+
+_LEVEL_BEFORE = re.compile(r"\b(?:to|at|reached|passed|of)\s+$", re.IGNORECASE)
+
+
+def _running_total(
+    text: str, sentence: _Sentence, group: list[NumberMention], chosen: list[_Candidate]
+) -> dict[int, str]:
+    """ "Police made 41 arrests, bringing the total since January to 64": the number after
+    "bringing the total ... to" is the running total of the count before it, which is an
+    increment. Adds the total to `chosen` when no term of its own took it; returns the
+    increments (mention index -> the phrase that makes them one)."""
+    increments: dict[int, str] = {}
+    taken = {c.mention for c in chosen}
+    for mi, mention in enumerate(group):
+        lo = max(sentence.start, mention.start - 160)
+        match = _TOTAL_TO.search(text, lo, mention.start)
+        if match is None:
+            continue
+        earlier = [c for c in chosen if group[c.mention].end <= match.start() and not c.part]
+        if not earlier:
+            continue
+        phrase = " ".join(text[match.start() : match.end()].split()[:3])
+        for cand in earlier:
+            # "rose to 340 ..., bringing the combined toll to 400": a level, not an increment
+            head = text[
+                max(sentence.start, group[cand.mention].start - 12) : group[cand.mention].start
+            ]
+            if not _LEVEL_BEFORE.search(head):
+                increments.setdefault(cand.mention, phrase)
+        if mi not in taken:
+            last = max(earlier, key=lambda c: group[c.mention].start)
+            chosen.append(_Candidate(last.score, mi, last.term, last.spec))
+            taken.add(mi)
+    return increments
 
 
 def _exclusions(
