@@ -9,15 +9,19 @@ Pure: no clock (the caller passes `observed_at`), no database. For one actor and
    stance and only `reinforcement`s it. The other way round, the first real stance after plain
    statements replaces them quietly as a new `baseline`: a reader was never told a position to
    shift from, and "said" followed by "agreed" in another outlet is too often the same news.
-4. A different stance class (demand, propose, accept, reject, vow, deny) is a `shift`: alerted.
+4. A restatement (Position.reaffirmed: "reiterated", "position is unchanged", "would not improve
+   its offer") is a `reinforcement` whatever its stance word: it says that nothing moved.
+5. A stance of another family is a `shift`: alerted. The families are the hard line (demand,
+   vow, reject: insisting on something is refusing its opposite, "demands 9%" and "rejected the
+   4% offer" are one position), the offer (propose), agreement (accept) and denial (deny).
    Significance 1.0 when the polarity flips (accept or propose against reject or deny), 0.9 when
    the actor comes to accept, 0.75 otherwise.
-5. The same class with a materially different claim (`claims_differ`) is a `refinement`, unless
-   the text only restates the position ("reiterated", "position is unchanged"). Refinements have
+6. Another stance of the same family (demand -> reject), or the same stance with a materially
+   different claim (`claims_differ`), is a `refinement`. They have
    significance 0.35 and go to digests only (REFINEMENT_ALERTED): the stance a reader was told
    still holds, only its terms moved, and claims paraphrased by different outlets would otherwise
    alert on wording alone.
-6. Anything else is a `reinforcement`: stored, not alerted; another outlet's report is added to
+7. Anything else is a `reinforcement`: stored, not alerted; another outlet's report is added to
    the state's sources.
 
 `claims_differ` compares the sets of content words (stop words removed, synonyms and demonyms
@@ -43,6 +47,7 @@ from monitor.facts.positions import STANCES, Position
 __all__ = [
     "CLAIM_SIMILARITY",
     "DISPOSITIONS",
+    "FAMILIES",
     "REFINEMENT_ALERTED",
     "PositionChange",
     "PositionDiff",
@@ -62,6 +67,14 @@ SHIFT_TO_ACCEPT = 0.9
 SHIFT_OTHER = 0.75
 REFINEMENT = 0.35
 MAX_SOURCES = 20  # a long-running position is reported by many outlets; keep the first few
+FAMILIES = {
+    "demand": "hard line",
+    "vow": "hard line",
+    "reject": "hard line",
+    "propose": "offer",
+    "accept": "agreement",
+    "deny": "denial",
+}
 _POLARITY = {"accept": 1, "propose": 1, "demand": 0, "vow": 0, "reject": -1, "deny": -1}
 
 
@@ -112,7 +125,9 @@ def diff_position(
         return PositionDiff("reinforcement", None, _corroborated(current, source))
     if current.stance == "other":
         return PositionDiff("baseline", None, new)
-    if pos.stance != current.stance:
+    if pos.reaffirmed:
+        return PositionDiff("reinforcement", None, _corroborated(current, source))
+    if FAMILIES.get(pos.stance) != FAMILIES.get(current.stance):
         change = PositionChange(
             actor=pos.actor,
             topic=pos.topic,
@@ -123,7 +138,8 @@ def diff_position(
             summary=f"{pos.actor} on {pos.topic}: {current.stance} -> {pos.stance}",
         )
         return PositionDiff("shift", change, new)
-    if not pos.reaffirmed and claims_differ(current.claim, pos.claim):
+    if pos.stance != current.stance or claims_differ(current.claim, pos.claim):
+        moved = f"{current.stance} -> {pos.stance}" if pos.stance != current.stance else pos.stance
         change = PositionChange(
             actor=pos.actor,
             topic=pos.topic,
@@ -131,7 +147,7 @@ def diff_position(
             old=current,
             new=new,
             significance=REFINEMENT,
-            summary=f"{pos.actor} on {pos.topic}: {pos.stance}, new terms: {_short(pos.claim)}",
+            summary=f"{pos.actor} on {pos.topic}: {moved}, new terms: {_short(pos.claim)}",
         )
         return PositionDiff("refinement", change, new)
     return PositionDiff("reinforcement", None, _corroborated(current, source))

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from monitor.facts.model import Source
-from monitor.facts.positions import Position, find_positions
+from monitor.facts.positions import ActorSpec, Position, TopicSpec, find_positions
 from monitor.position_diff import (
     CLAIM_SIMILARITY,
     REFINEMENT_ALERTED,
@@ -96,7 +96,9 @@ def test_shift_summary_and_significance() -> None:
     to_accept = diff_position(
         _pos("accept", ALL_72H), LATER, _state("propose", STAGED), observed_at=DAY1
     )
-    sideways = diff_position(_pos("vow", STAGED), LATER, _state("demand", STAGED), observed_at=DAY1)
+    sideways = diff_position(
+        _pos("propose", STAGED), LATER, _state("demand", STAGED), observed_at=DAY1
+    )
     assert flip.change
     assert to_accept.change
     assert sideways.change
@@ -108,7 +110,9 @@ def test_refinement_is_less_significant_than_any_shift_and_goes_to_digests() -> 
     refined = diff_position(
         _pos("propose", ALL_72H), LATER, _state("propose", STAGED), observed_at=DAY1
     )
-    sideways = diff_position(_pos("vow", STAGED), LATER, _state("demand", STAGED), observed_at=DAY1)
+    sideways = diff_position(
+        _pos("propose", STAGED), LATER, _state("demand", STAGED), observed_at=DAY1
+    )
     assert refined.change
     assert sideways.change
     assert refined.change.significance < sideways.change.significance
@@ -249,3 +253,32 @@ def test_story_days_report_each_shift_once_and_repeats_raise_nothing() -> None:
     assert ("day0-late-older", "Hamas", "hostages", "older") in log
     assert states[("Hamas", "hostages")].stance == "accept"
     assert states[("Hamas", "governance")].stance == "reject"
+
+
+# --- multi-day stories in other domains (tests/data/positions/stories) --------------------------
+STORIES = sorted(p for p in (DATA / "stories").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("story", STORIES, ids=[p.name for p in STORIES])
+def test_story_shifts_are_the_gold_ones(story: Path) -> None:
+    gold = yaml.safe_load((story / "gold.yaml").read_text(encoding="utf-8"))
+    actors = tuple(ActorSpec(n, tuple(a)) for n, a in gold["config"]["actors"].items())
+    topics = tuple(TopicSpec(n, tuple(t)) for n, t in gold["config"]["topics"].items())
+    articles = sorted(
+        ((*_article(path), path.name) for path in story.glob("*.txt")),
+        key=lambda a: a[0].published_at or DAY1,
+    )
+    states: dict[tuple[str, str], PositionState] = {}
+    shifts: list[tuple[str, str, str, str]] = []
+    for source, body, name in articles:
+        assert source.published_at is not None
+        text = f"{source.title}\n\n{body}"
+        found = find_positions(text, actors, topics, published=source.published_at)
+        for pos in found:
+            key = (pos.actor, pos.topic)
+            out = diff_position(pos, source, states.get(key), observed_at=source.published_at)
+            if out.state is not None:
+                states[key] = out.state
+            if out.disposition == "shift":
+                shifts.append((name, pos.actor, pos.topic, pos.stance))
+    assert sorted(shifts) == sorted(tuple(s) for s in gold["shifts"])

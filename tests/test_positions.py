@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor.facts import stances
 from monitor.facts.positions import STANCES, ActorSpec, Position, TopicSpec, find_positions
 
 DATA = Path(__file__).parent / "data" / "positions"
@@ -47,12 +49,17 @@ CASES = _load("cases.yaml")
 
 def _find(case: dict[str, Any]) -> list[Position]:
     config = case.get("config", "gaza")
-    topics = {"gaza": GAZA_TOPICS, "full": FULL_TOPICS, "none": ()}[config]
+    actors = () if config in ("none", "own") else GAZA_ACTORS
+    topics = {"gaza": GAZA_TOPICS, "full": FULL_TOPICS, "none": (), "own": ()}[config]
+    if config == "own":  # the case brings its own watch
+        actors = tuple(ActorSpec(n, tuple(a)) for n, a in case["actors"].items())
+        topics = tuple(TopicSpec(n, tuple(t)) for n, t in case.get("topics", {}).items())
     return find_positions(
         case["text"],
-        () if config == "none" else GAZA_ACTORS,
+        actors,
         topics,
         discover_actors=case.get("discover", True),
+        published=case.get("published"),
     )
 
 
@@ -214,3 +221,35 @@ def test_an_unpunctuated_run_longer_than_any_sentence_is_skipped() -> None:
     assert find_positions(run, GAZA_ACTORS, GAZA_TOPICS) == []
     prose = ". ".join([sentence] * 60) + "."
     assert [p.stance for p in find_positions(prose, GAZA_ACTORS, GAZA_TOPICS)] == ["accept"]
+
+
+# --- the prefilter of trigger words is complete -------------------------------------------------
+_FRAGMENTS = [
+    (name, fragment)
+    for name, fragments in (
+        ("unchanged", (stances.UNCHANGED_PATTERN,)),
+        ("vow", stances.VOW_PHRASES),
+        ("reject", stances.REJECT_PHRASES),
+        ("deny", stances.DENY_PHRASES),
+        ("accept", stances.ACCEPT_PHRASES),
+        ("propose", stances.PROPOSE_PHRASES),
+        ("demand", stances.DEMAND_PHRASES),
+        ("other", stances.SPEECH_PHRASES),
+    )
+    for fragment in fragments
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"), _FRAGMENTS, ids=[f"{n}:{f[:30]}" for n, f in _FRAGMENTS]
+)
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_every_trigger_word_starts_with_a_listed_head(name: str, fragment: str, data: Any) -> None:
+    phrase = data.draw(st.from_regex(re.compile(fragment, re.IGNORECASE), fullmatch=True))
+    first = phrase.lower().split(" ")[0]
+    first = re.match(r"[a-z]*", first)
+    assert first is not None
+    word = first.group()
+    heads = stances.TRIGGER_HEADS
+    assert any(word[:k] in heads for k in (1, 2, 3, 4)), f"{name}: {phrase!r} has no head"

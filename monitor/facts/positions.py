@@ -13,8 +13,10 @@ the configured aliases; only sentences holding such a word are read further. For
   mediators" in reported speech are the speaker; otherwise the actor that acted or spoke in
   this or the previous sentence (the previous paragraph's last sentence counts), "he"/"she"
   preferring persons and "they"/"it" never meaning one, "they" never reaching past a nearer
-  plural ("his partners ...; they"). A role seen with an actor ("Qatari mediators") names it
-  for the rest of the text. With `discover_actors`, a capitalised name is an actor ("The
+  plural ("his partners ...; they"). A role seen with an actor ("Qatari mediators"), or ending
+  a configured alias ("the union" for "National Rail Workers' Union"), names it for the rest of
+  the text; "his country", "its government" are the speaker's side; "Ruritania's trade ministry"
+  is Ruritania. With `discover_actors`, a capitalised name is an actor ("The
   European Union urged" -> "European Union"; "Transportation Secretary Pete Buttigieg" -> "Pete
   Buttigieg"; "Egyptian officials" -> "Egypt"); the variants of one name in a text become the
   longest ("Reeves" -> "Rachel Reeves").
@@ -23,7 +25,9 @@ the configured aliases; only sentences holding such a word are read further. For
   nobody is reported as saying, background ("last year", a past perfect outside reported
   speech), an infinitive or gerund governed by another verb ("urged Hamas to accept" is the
   urging), what a negated speech verb governs ("has not said it would"), a refusal to speak
-  ("refused to say whether"), another language, a "sentence" over 1,500 characters.
+  ("refused to say whether"), a past-tense stance dated to an earlier weekday when the caller
+  passes `published` ("On Tuesday, it turned down ..." on a Sunday), another language, a
+  "sentence" over 1,500 characters (a flattened table or list).
 - Negation flips: "did not accept X" is a refusal (reject); "did not reject X", "has not ruled
   out X" leave the door open (other); other negated stances are "other"; "does not want", "has
   no plan to" are refusals. "will not", "won't", "has no intention of" are refusals themselves.
@@ -35,8 +39,10 @@ the configured aliases; only sentences holding such a word are read further. For
 - Claim: the clause the stance governs, up to the next clause, attribution or closing quote.
 - Topic: every configured topic named in the claim's main part ("end the war and withdraw"
   gives two positions; "release the captives in stages tied to the withdrawal" only the first),
-  else the first one named anywhere in the claim, else the topic of the section heading above
-  (a short unpunctuated line such as "Governance"), else the claim's head noun, lowercased.
+  else the first one named anywhere in the claim, else one named by the stance words themselves
+  ("offered 4%": an offer; for a nominal, "its pay offer to", first), else for a vague claim
+  ("welcomed the agreement") the only one named in its clause, else the topic of the section
+  heading above (a short unpunctuated line such as "Governance"), else the claim's head noun.
 - One position per (actor, topic) per text (`one_per_topic`): the first real stance, else the
   first "other" (a lede carries the news; background comes later).
 """
@@ -47,6 +53,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 
 from monitor.facts import stances as S
@@ -152,13 +159,25 @@ _VERDICT = re.compile(
     rf"(?P<neg>\s+not)?\s+(?:completely\s+|totally\s+|simply\s+|entirely\s+)?[\"“']?"
     rf"(?:(?P<bad>{S.NEGATIVE_VERDICTS})|(?P<good>{S.POSITIVE_VERDICTS}))\b"
 )
+_OWN_POSITION = re.compile(S.OWN_POSITION)
+_SCOPE_STOP = re.compile(
+    r"[;:]|,\s*(?:but|while|whereas|although|though|as|after|before|despite|amid)\b"
+    r"|\s(?:but|while|whereas)\s",
+    re.IGNORECASE,
+)
+_VAGUE_CLAIM = re.compile(r"^(?:[\w'’-]+ )?(?:it|them|this|that|these|those)\b", re.IGNORECASE)
+_ON_DAY = re.compile(
+    r"\b(?:on|last)\s+("
+    + "|".join(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+    + r")\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\b"
+)
 _VERDICT_WORD = re.compile(rf"\b(?:{S.NEGATIVE_VERDICTS}|{S.POSITIVE_VERDICTS})\b")
 _QUOTE_BEFORE = re.compile(r"[\"“]([^\"“”]{3,})[\"”]\s*,?\s*$")
 _BACKGROUND = re.compile(S.BACKGROUND_PATTERN)
 _CONDITIONAL_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in S.CONDITIONAL_PHRASES) + r")\b"
 )
-_TOKEN = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|\w+(?:[-'’.]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|\w+(?:[-'’.]\w+)*(?:(?<=s)['’](?!\w))?|[^\w\s]")
 _COORDINATED = re.compile(
     r"(?:,|\band|\bbut|\bor)\s+(?:(?:\w+ly|also|then|later|not|never|would|will|has|have|had"
     r"|did|does|is|are|was|were)\s+)*$"
@@ -203,11 +222,24 @@ class _Engine:
     demonym_of: dict[str, str]
     acronyms: dict[str, str]  # casefolded -> as written: "US" is no "us"
     persons: frozenset[str]  # aliases that name a person ("Fawzi Barhoum", "Barhoum")
+    roles: dict[str, str]  # "union" for an actor called "National Rail Workers' Union"
     topics: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _acronym(alias: str) -> bool:
     return sum(c.isupper() for c in alias) >= 2 and len(alias.replace(".", "")) <= 5
+
+
+def _demonyms(alias: str) -> tuple[str, ...]:
+    """Likely adjectives of a one-word place name not in stances.DEMONYMS: "Ruritania" ->
+    "Ruritanian", "Freedonia" -> "Freedonian"; they count only before a role word."""
+    if " " in alias or not alias[:1].isupper() or len(alias) < 4 or alias.isupper():
+        return ()
+    if alias.endswith("a"):
+        return (alias + "n",)
+    if alias.endswith("y"):
+        return (alias[:-1] + "ian",)
+    return (alias + "i", alias + "ian", alias + "ese")
 
 
 def _surname(alias: str) -> str | None:
@@ -255,7 +287,8 @@ def _engine(
     demonyms: dict[str, str] = {}
     for name, aliases in actors:
         for alias in (name, *aliases):
-            for form in S.DEMONYMS.get(" ".join(alias.split()).casefold(), ()):
+            generated = _demonyms(alias) if alias == name else ()
+            for form in S.DEMONYMS.get(" ".join(alias.split()).casefold(), ()) or generated:
                 if form.casefold() not in actor_of:
                     demonym_of.setdefault(form.casefold(), name)
                     demonyms.setdefault(form.casefold(), form)
@@ -275,7 +308,14 @@ def _engine(
         if _surname(alias)
         for form in (" ".join(alias.split()), _surname(alias) or "")
     )
-    return _Engine(pattern, actor_of, demonym_of, acronyms, persons, tuple(compiled))
+    heads: dict[str, set[str]] = {}
+    for name, aliases in actors:
+        for alias in (name, *aliases):
+            words = alias.lower().split()
+            if len(words) >= 2 and _base(words[-1]) in S.DEFINITE_HEADS:
+                heads.setdefault(_base(words[-1]), set()).add(name)
+    roles = {head: next(iter(named)) for head, named in heads.items() if len(named) == 1}
+    return _Engine(pattern, actor_of, demonym_of, acronyms, persons, roles, tuple(compiled))
 
 
 # --- paragraphs and sentences -------------------------------------------------------------------
@@ -344,6 +384,30 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+class _Vocabulary:
+    """The words a text uses in lowercase (made on first use): a capitalised word that opens a
+    sentence ("Rail union demands ...") is a common noun when the text also writes it lowercase."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: frozenset[str] | None = None
+
+    def has(self, word: str) -> bool:
+        if self.words is None:
+            self.words = frozenset(_LOWER_WORD.findall(self.text))
+        return word in self.words
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _past_days(published: date | None) -> frozenset[str]:
+    if published is None:
+        return frozenset()
+    today = published.weekday()
+    return frozenset(_WEEKDAYS[(today - k) % 7] for k in range(2, 7))
+
+
 # --- per-paragraph memory -----------------------------------------------------------------------
 @dataclass(slots=True)
 class _Context:
@@ -357,6 +421,8 @@ class _Context:
     roles: dict[str, str] = field(default_factory=dict)
     # (sentence index, char offset in the sentence, actor, names a person) of every alias seen
     mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
+    common: _Vocabulary | None = None  # the text's lowercase words
+    past_days: frozenset[str] = frozenset()  # weekdays before the article's day and the one before
 
     def carry(self) -> _Context:
         """The memory a new paragraph starts with: the previous one's last sentence, at arm's
@@ -369,17 +435,23 @@ class _Context:
             subject_person=self.subject_person,
             speaker=self.speaker,
             roles=self.roles,  # "the alliance" names the same actor all through an article
+            common=self.common,
+            past_days=self.past_days,
             mentions=[(-1, o, a, p) for i, o, a, p in self.mentions if i == self.sentence - 1],
         )
 
     def resolve(self, word: str, offset: int = 1 << 30) -> str | None:
         """The actor a pronoun or definite description at `offset` of this sentence means."""
-        if word not in S.SUBJECT_PRONOUNS:
+        if word not in S.SUBJECT_PRONOUNS:  # "the group", "the mediators"
             if word in self.roles:
                 return self.roles[word]
-            if self.subject:
+            if self.subject and self.sentence - self.subject_at <= 1:
                 return self.subject
-            seen = [a for i, o, a, _ in self.mentions if i < self.sentence or o < offset]
+            seen = [
+                a
+                for i, o, a, _ in self.mentions
+                if i == self.sentence - 1 or (i == self.sentence and o < offset)
+            ]
             return seen[-1] if seen else None
         personal = word in S.PERSON_PRONOUNS
         recent = self.subject and self.sentence - self.subject_at <= 1
@@ -423,10 +495,17 @@ class _Tok:
     base: str  # lowercased, possessive stripped
 
 
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
+
+
 def _base(low: str) -> str:
-    return low[:-2] if low.endswith(("'s", "’s")) else low
+    """Lowercased without the possessive: "hamas's" -> "hamas", "workers'" -> "workers"."""
+    if low.endswith(_POSSESSIVE):
+        return low[:-2] if low[-2] in "'’" else low[:-1]
+    return low
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z-]+")
 _OPENERS = frozenset("\"“‘'(")
 _NOT_NAME = S.NOT_NAMES | S.AUXILIARIES | S.CONDITIONAL_CUES | S.PREPOSITIONS | S.ROLE_WORDS
 _NP_WORDS = S.ROLE_WORDS | S.NP_MODIFIERS | S.DEFINITE_HEADS
@@ -480,9 +559,17 @@ class _Tokens:
 class _Sentence:
     """One sentence with its tokens and actor mentions; the subject walk lives here."""
 
-    def __init__(self, text: str, low: str, mentions: list[_Mention], discover: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        low: str,
+        mentions: list[_Mention],
+        discover: bool,
+        common: _Vocabulary | None = None,
+    ) -> None:
         self.text = text
         self.discover = discover
+        self.common = common
         self.toks = _Tokens(text, low)
         starts = self.toks.starts
         # token index -> (first token, actor, names a person)
@@ -610,6 +697,8 @@ class _Sentence:
                 elems.append(("away", t.low, i))
             elif t.low in S.NAME_CONNECTORS and elems and elems[-1][0] == "name":
                 elems.append(("link", t.low, i))
+            elif t.text.islower() and elems and elems[-1][0] == "role" and self._possessor(i):
+                elems.append(("mod", t.low, i))  # "Ruritania's trade ministry"
             else:
                 break
             i -= 1
@@ -623,7 +712,7 @@ class _Sentence:
         mentions = [(k, e) for k, e in enumerate(elems) if e[0] == "mention"]
         sub.roles = [e[1] for e in elems if e[0] == "role"]
         if elems:
-            sub.possessive = self.toks[elems[-1][2]].low.endswith(("'s", "’s"))
+            sub.possessive = self.toks[elems[-1][2]].low.endswith(_POSSESSIVE)
         if mentions:
             sub.kind = "actor"
             sub.actors = [self._best_mention(elems, mentions)]
@@ -662,9 +751,23 @@ class _Sentence:
             elif word:
                 sub.kind = "unknown"
             return first
+        if (
+            all(e[0] == "role" for e in elems)
+            and elems[-1][1] in S.DEFINITE_HEADS
+            and word != "the"
+        ):
+            k = i  # "the rail workers' union": lowercase modifiers between "the" and the head
+            while (
+                k >= 0 and k > i - 4 and self.toks[k].text.islower() and self.toks[k].low != "the"
+            ):
+                k -= 1
+            if k >= 0 and self.toks[k].low == "the" and k < i:
+                i, word = k, "the"
+        if word in ("his", "her", "its", "their", "our") and all(e[0] == "role" for e in elems):
+            word = "the"  # "his country", "its government": the speaker's own side
         if word == "the" and elems[-1][0] == "role" and all(e[0] == "role" for e in elems):
             head = elems[-1][1]
-            if elems[0][0] == "role" and self.toks[elems[0][2]].low.endswith(("'s", "’s")):
+            if elems[0][0] == "role" and self.toks[elems[0][2]].low.endswith(_POSSESSIVE):
                 head = elems[0][1]  # "the group's political bureau" is the group
             if head in S.DEFINITE_HEADS:
                 sub.kind, sub.word = "definite", head
@@ -673,6 +776,16 @@ class _Sentence:
                 return first
         sub.kind = "unknown"
         return first
+
+    def _possessor(self, i: int) -> bool:
+        """A named possessor ("Ruritania's", "Hamas's") within two lowercase words before `i`."""
+        for k in range(i - 1, max(i - 3, -1), -1):
+            tok = self.toks[k]
+            if tok.low.endswith(_POSSESSIVE):
+                return k in self.mention_of or _is_name(tok)
+            if not tok.text.islower():
+                return False
+        return False
 
     def _best_mention(
         self, elems: list[tuple[str, str, int]], mentions: list[tuple[int, tuple[str, str, int]]]
@@ -684,7 +797,7 @@ class _Sentence:
             if left == "away":
                 continue
             score = 1
-            if right == "role" or self.toks[tok].low.endswith(("'s", "’s")):
+            if right == "role" or self.toks[tok].low.endswith(_POSSESSIVE):
                 score = 3
             elif left == "link" or not right:
                 score = 2
@@ -702,7 +815,7 @@ class _Sentence:
             nxt = elems[k + 1] if k + 1 < len(elems) else None
             if kind == "name" or (kind == "link" and current and value in S.NAME_CONNECTORS):
                 current.append(value)
-                possessive = self.toks[tok].low.endswith(("'s", "’s"))
+                possessive = self.toks[tok].low.endswith(_POSSESSIVE)
                 continued = nxt is not None and nxt[0] == "name" and nxt[1].lower() in S.ORG_WORDS
                 if possessive and not continued:
                     runs.append((current, True))
@@ -724,8 +837,8 @@ class _Sentence:
             return None
         orgs = [r for r, org in runs if org]
         words = orgs[0] if orgs else runs[-1][0]
-        if words[-1].lower().endswith(("'s", "’s")):
-            words = [*words[:-1], words[-1][:-2]]
+        if words[-1].lower().endswith(_POSSESSIVE):
+            words = [*words[:-1], words[-1][: len(_base(words[-1].lower()))]]
         while words and words[0].lower() in S.TITLE_WORDS:
             words = words[1:]
         name = " ".join(words).strip()
@@ -734,6 +847,13 @@ class _Sentence:
         opening = elems[0][2] == 0 or self.toks[elems[0][2] - 1].text in _OPENERS
         if opening and len(words) == 1 and name.lower().endswith(S.COMMON_PLURALS):
             return None  # "Drivers said": capitalised as the sentence opens, not a name
+        if (
+            opening
+            and len(words) == 1
+            and self.common is not None
+            and self.common.has(name.lower())
+        ):
+            return None  # "Rail union demands ..." where the text speaks of "rail workers"
         if len(words) == 1 and name.casefold() not in _DEMONYM_NAME and _demonym_like(name):
             return None  # "a Palestinian official": a people, not an actor
         return _DEMONYM_NAME.get(name.casefold(), name)
@@ -898,7 +1018,7 @@ def _head_noun(claim: str, verb_first: bool, depth: int = 0) -> str | None:
         if claim.lower().startswith(phrase + " "):
             claim, verb_first = claim[len(phrase) + 1 :], False
             break
-    words = _WORDS.findall(claim)
+    words = _WORDS.findall(claim.split(",", 1)[0])  # a noun phrase ends at a comma
     low = [w.lower() for w in words]
     n = len(words)
     k, verb = 0, ""
@@ -922,7 +1042,7 @@ def _head_noun(claim: str, verb_first: bool, depth: int = 0) -> str | None:
         nxt = words[k + 1] if k + 1 < n else ""
         if k > start and low[k].endswith("ed") and (not nxt[:1].islower() or nxt in S.STOP_WORDS):
             break  # "the disarmament clause angered Washington": a verb ends the noun phrase
-        if low[k].endswith(("'s", "’s")) and k + 1 < n:
+        if low[k].endswith(_POSSESSIVE) and k + 1 < n:
             start = k + 1  # "Harbor Capital's sweetened bid": the possessor is no head
         k += 1
     chunk = low[start:k]
@@ -945,11 +1065,22 @@ def _head_noun(claim: str, verb_first: bool, depth: int = 0) -> str | None:
     return head
 
 
-def _topics(engine: _Engine, claim: str, verb_first: bool, section: str | None) -> list[str]:
+def _named(engine: _Engine, text: str) -> str | None:
+    hits = [
+        (m.start(), k, name) for k, (name, p) in enumerate(engine.topics) if (m := p.search(text))
+    ]
+    return min(hits)[2] if hits else None
+
+
+def _topics(engine: _Engine, found: _Found, section: str | None, sentence: str = "") -> list[str]:
     """The configured topics named in the claim's main part ("end the war and withdraw"), else
     the first one named anywhere in it, else the topic of the section heading above ("Israel
     rejects any role for the Palestinian Authority" under "Governance"), else the claim's head
-    noun."""
+    noun. The stance words may name the topic themselves: first for a nominal ("its pay offer
+    to 6%"), after the claim for a verb ("offered 4% this year")."""
+    claim, trigger = found.claim, found.trigger
+    if found.nominal and (own := _named(engine, trigger)):
+        return [own]
     main = _SUBORDINATE.search(claim, 1)
     main_end = main.start() if main else len(claim)
     named: list[tuple[int, int, str]] = []
@@ -961,9 +1092,17 @@ def _topics(engine: _Engine, claim: str, verb_first: bool, section: str | None) 
     if named:
         in_main = [name for start, _, name in named if start < main_end]
         return in_main or [named[0][2]]
+    if trigger and (own := _named(engine, trigger)):
+        return [own]
+    head = _head_noun(claim, found.verb_first)
+    if engine.topics and (head is None or head in S.VAGUE_HEADS or _VAGUE_CLAIM.search(claim)):
+        stop = _SCOPE_STOP.search(sentence, found.claim_span[1])
+        scope = sentence[found.at : stop.start() if stop else len(sentence)]
+        in_sentence = {name for name, p in engine.topics if p.search(scope)}
+        if len(in_sentence) == 1:
+            return [in_sentence.pop()]  # "welcomed the agreement and said ... tariffs"
     if section:
         return [section]
-    head = _head_noun(claim, verb_first)
     return [head] if head else []
 
 
@@ -989,6 +1128,13 @@ class _Found:
     quoted: bool
     reaffirmed: bool = False
     person: bool = False
+    trigger: str = ""  # the stance words as written ("offered", "its pay offer to")
+    nominal: bool = False
+    at: int = 0  # where the stance words start in the sentence
+
+
+def _past_tense(word: str) -> bool:
+    return word.endswith("ed") or word in ("sought", "swore", "made", "stood", "took", "gave")
 
 
 def _english(low: str) -> bool:
@@ -1066,7 +1212,10 @@ def _sentence_triggers(text: str, low: str, start: int, scanned: list[_Trigger])
                 continue  # "United States", "Says" mid-sentence: a name, not a verb
         found.append(_Trigger(t.start - start, t.end - start, t.cls, t.text))
     if any(p in low for p in _POSSESSORS) and any(n in low for n in S.NOMINAL_STANCES):
+        verbs = [(t.start, t.end) for t in found]
         for m in _NOMINAL.finditer(low):
+            if any(a < m.end() and m.start() < b for a, b in verbs):
+                continue  # "dropped its demand for": the nominal is part of the verb's phrase
             noun = m.group("noun")
             cls = S.NOMINAL_STANCES[noun]
             found.append(_Trigger(m.start(), m.end(), cls, m.group(), "nominal", noun))
@@ -1087,7 +1236,7 @@ class _SentencePass:
         discover: bool,
     ) -> None:
         self.ctx = context
-        self.s = _Sentence(sentence, low, mentions, discover)
+        self.s = _Sentence(sentence, low, mentions, discover, context.common)
         self.text = sentence
         self.triggers = triggers
         self.low = low
@@ -1333,6 +1482,8 @@ class _SentencePass:
             begin, end, verb_first = self._clause_start(t.start), self._aux_start(t), False
         if self._background(sub.start if sub.start >= 0 else t.start, max(end, t.end)):
             return
+        if self.ctx.past_days and _past_tense(first) and self._dated_before(begin, end):
+            return  # "On Tuesday, it turned down ..." in Sunday's article
         said = self.low[begin:end].split()[:1]
         if t.cls == "reject" and said and said[0] in S.UNSPOKEN_VERBS:
             return  # "refused to say whether ...": no position
@@ -1387,6 +1538,14 @@ class _SentencePass:
                 return False
         return True
 
+    def _dated_before(self, begin: int, end: int) -> bool:
+        """The clause or the sentence's opening names a weekday before the article's day."""
+        for m in _ON_DAY.finditer(self.low, 0, end):
+            day = m.group(1) or m.group(2)
+            if day in self.ctx.past_days and (m.start() < 40 or m.start() >= begin - 60):
+                return True
+        return False
+
     def _background(self, start: int, end: int) -> bool:
         """Framed as the past: in the clause itself, or leading the sentence ("Last year, ")."""
         if not self.background:
@@ -1409,6 +1568,7 @@ class _SentencePass:
         reaffirmed: bool = False,
     ) -> None:
         claim = _clean_claim(self.text[begin:end])
+        own = stance != "other" and _OWN_POSITION.match(claim.lower()) is not None
         self.found.append(
             _Found(
                 actors,
@@ -1418,8 +1578,11 @@ class _SentencePass:
                 verb_first,
                 negated,
                 quoted,
-                reaffirmed or self.reaffirm,
+                reaffirmed or self.reaffirm or own,
                 self.last_person,
+                self.text[t.start : t.end] if t is not None else "",
+                t is not None and t.kind == "nominal",
+                t.start if t is not None else begin,
             )
         )
         self.last_actors = actors
@@ -1459,7 +1622,7 @@ class _SentencePass:
         sub = _Subject("none")
         if i >= 0:
             tok = self.s.toks[i]
-            if tok.low.endswith(("'s", "’s")) or i in self.s.mention_of:
+            if tok.low.endswith(_POSSESSIVE) or i in self.s.mention_of:
                 self.s._noun_phrase(i, sub)
             elif tok.low in S.POSSESSIVE_PRONOUNS:
                 sub = self.s.subject(i - 1)
@@ -1550,6 +1713,8 @@ class _SentencePass:
         if not _VERDICT_WORD.search(self.low, begin, end):
             return "other", end
         for m in _VERDICT.finditer(self.low, begin, end):
+            if " but " in self.low[m.end() : end]:
+                return "other", end  # "acceptable in parts but ...": no verdict
             if m.start() > begin:
                 good = m.group("good") is not None
                 if m.group("neg"):
@@ -1623,7 +1788,7 @@ def _positions_of(
                 quoted=f.quoted,
                 reaffirmed=f.reaffirmed,
             )
-            for topic in (_topics(engine, f.claim, f.verb_first, section) if f.claim else [])
+            for topic in (_topics(engine, f, section, sentence) if f.claim else [])
             for actor in f.actors
         )
     if p.speaker:
@@ -1645,11 +1810,15 @@ def find_positions(
     *,
     discover_actors: bool = True,
     one_per_topic: bool = True,
+    published: date | None = None,
 ) -> list[Position]:
     """Positions in `text` in reading order; see the module docstring for the rules.
 
     With `one_per_topic` (the default) each (actor, topic) appears once: the first real stance
-    of the text, else its first plain statement; without it, every position found."""
+    of the text, else its first plain statement; without it, every position found. With
+    `published` (the article's date), a stance in the past tense dated to another weekday than
+    that day or the day before ("On Tuesday, it turned down ..." in a Sunday article) is
+    background."""
     if not text or not text.strip():
         return []
     engine = _engine(
@@ -1660,7 +1829,9 @@ def find_positions(
     triggers = _scan(low)
     mentions = _mentions(engine, text, low)
     found: list[Position] = []
-    ctx = _Context()
+    ctx = _Context(
+        roles=dict(engine.roles), common=_Vocabulary(text), past_days=_past_days(published)
+    )
     t_at = m_at = 0
     section: str | None = None
     for number, (p_start, p_end) in enumerate(_paragraphs(text)):

@@ -22,6 +22,7 @@ VOW_PHRASES: tuple[str, ...] = (
     r"pledg(?:e|es|ed|ing)",
     r"promis(?:e|es|ed|ing)",
     r"swore|swears|sworn",
+    r"threaten(?:s|ed|ing)?",
 )
 REJECT_PHRASES: tuple[str, ...] = (
     r"(?:has|have|had) no (?:intention|plans?) (?:of|to)",
@@ -40,10 +41,23 @@ REJECT_PHRASES: tuple[str, ...] = (
     r"(?:is|are|was|were|remains?|remained) (?:firmly |strongly |still )?opposed to",
     r"condemn(?:s|ed|ing)?",
     r"denounc(?:e|es|ed|ing)",
+    r"veto(?:es|ed|ing)?",
+    r"vot(?:e|es|ed|ing) (?:against|down)",
+    r"object(?:s|ed|ing)? to",
+    r"reneg(?:e|es|ed|ing) on",
+    r"backtrack(?:s|ed|ing)? on",
+    r"walk(?:s|ed|ing)? back",
 )
 DENY_PHRASES: tuple[str, ...] = (r"den(?:y|ies|ied|ying)", r"refut(?:e|es|ed|ing)")
 ACCEPT_PHRASES: tuple[str, ...] = (
     r"sign(?:s|ed)? (?:off|on) (?:on|to)",
+    r"(?:reach(?:es|ed)?|str(?:ike|ikes|uck)|clinch(?:es|ed)?|seal(?:s|ed)?) (?:an? |the )?"
+    r"(?:[\w-]+ ){0,3}?(?:deal|agreement|accord)",
+    r"(?:g[ai]ve|gives) (?:its |their |the )?(?:final )?(?:approval|green light|go-ahead|backing"
+    r"|blessing) (?:to|for)",
+    r"vot(?:e|es|ed|ing) (?:for|in favou?r of)",
+    r"dropp?(?:s|ed|ing)? (?:its|their|his|her) (?:\w+ )?(?:demand|objection|opposition)s?"
+    r"(?: to| for)?",
     r"agre(?:e|es|ed|eing)",
     r"accept(?:s|ed|ing)?",
     r"approv(?:e|es|ed|ing)",
@@ -122,7 +136,8 @@ TRIGGER_HEADS: frozenset[str] = words(
     "appr welc endo back supp embr cons rati put puts putt offe prop sugg plan unve floa subm "
     "call insi push ask asks aske aski appe seek soug dema urge urgi urgs want requ acco said "
     "says say told tell add adds adde stat anno note expl stre emph argu clai wrot writ post "
-    "decl conf warn asse repo desc reit reaf rest repe stoo stan make made maki"
+    "decl conf warn asse repo desc reit reaf rest repe stoo stan make made maki reac stru stri "
+    "clin seal gave give thre veto vote voti obje rene drop"
 )
 # Speech verbs that restate an existing position: what they attribute reinforces, never refines.
 REAFFIRM_WORDS: frozenset[str] = words(
@@ -138,6 +153,12 @@ UNCHANGED_PATTERN = (
     r"(?:position|stance)"
     r"|(?:maintain(?:s|ed)?|st(?:ands?|ood) by|stuck to|sticks to) (?:its|their|his|her) "
     r"(?:position|stance)"
+)
+# An actor refusing to change its own offer restates it ("would not improve its offer"): such a
+# claim reaffirms the actor's position and never shifts it.
+OWN_POSITION = (
+    r"^(?:\w+ ){0,3}?(?:its|their|our|his|her) (?:own )?(?:\w+ )?(?:offer|proposal|demands?"
+    r"|position|stance|terms|conditions|plan)\b"
 )
 # Nominal stances after a possessor: "Hamas's rejection of", "its demand for".
 NOMINAL_STANCES: dict[str, str] = {
@@ -245,7 +266,9 @@ SPECULATIVE_PREDICATES: frozenset[str] = words(
 # last year"). Reported speech backshifts tenses ("said it had agreed"), so the past perfect is
 # background only outside reported speech.
 BACKGROUND_PATTERN = (
-    r"\b(?:last (?:week|month|year|summer|winter|spring|autumn|fall)|previously|initially"
+    r"\b(?:last (?:week|month|year|summer|winter|spring|autumn|fall|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)|earlier (?:this|in the) (?:week|month|year)"
+    r"|previously|initially"
     r"|at first|at the time|in the past|back in|formerly|in (?:19|20)\d\d"
     r"|(?:\w+ )?(?:weeks|months|years) (?:ago|earlier|before)|a (?:year|month) ago)\b"
 )
@@ -383,10 +406,9 @@ NEGATIVE_VERDICTS = (
     r"|a provocation|illegitimate|a trap|a sham|a farce|a betrayal|a capitulation"
     r"|humiliating|null and void|a red line"
 )
-POSITIVE_VERDICTS = (
-    r"acceptable|a good basis|a positive step|a step forward|a step in the right direction"
-    r"|reasonable|a good deal|fair"
-)
+# Only explicit acceptance: "a step in the right direction" or "fair" judge without agreeing,
+# and a proposer calls its own offer fair.
+POSITIVE_VERDICTS = r"acceptable"
 
 # --- reported commitments -----------------------------------------------------------------------
 # "Hamas said it would release ...": what a reported "will/would <verb>" commits the speaker to.
@@ -402,7 +424,7 @@ NONCOMMITTAL_VERBS: frozenset[str] = words(
     "travel attend arrive go come speak talk announce publish issue brief answer reply"
 )
 MODAL_COMMIT = r"(?:would|will|['’]ll|shall|(?:is|are|was|were) going to)"
-OBLIGATION = r"(?:must|should|needs? to|has to|have to|ought to)"
+OBLIGATION = r"(?:must|should|needs? to|needed to|has to|have to|had to|ought to)"
 
 # --- claims and topics --------------------------------------------------------------------------
 # Where a claim ends: the next clause, an attribution, or a change of speaker.
@@ -468,6 +490,12 @@ ADJECTIVE_SUFFIXES: tuple[str, ...] = (
     "ish",
     "ic",
     "ly",
+)
+# Claims headed by these ("welcomed the agreement", "offered to cap them") take their topic from
+# their clause when it names exactly one configured topic.
+VAGUE_HEADS: frozenset[str] = words(
+    "agreement deal accord announcement decision move proposal proposals plan offer idea step "
+    "statement terms text framework arrangement arrangements outcome it this that them these those"
 )
 # Claims headed by these say nothing a topic can be keyed on.
 EMPTY_HEADS: frozenset[str] = words(
