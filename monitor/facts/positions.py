@@ -1133,6 +1133,17 @@ class _Found:
     at: int = 0  # where the stance words start in the sentence
 
 
+def _plural_name(word: str) -> bool:
+    """A capitalised plural such as "Greens", "Houthis" (not "US", "Hamas's", "Congress")."""
+    return (
+        len(word) > 3
+        and word[0].isupper()
+        and not word.isupper()
+        and word.endswith("s")
+        and not word.endswith(("ss", "'s", "’s", "as"))
+    )
+
+
 def _past_tense(word: str) -> bool:
     return word.endswith("ed") or word in ("sought", "swore", "made", "stood", "took", "gave")
 
@@ -1528,11 +1539,17 @@ class _SentencePass:
         if first in S.NOUN_LIKE:
             if sub.possessive or sub.before in S.DETERMINERS or sub.before in S.PREPOSITIONS:
                 return False
-            plural = sub.kind == "first" or sub.word == "they" or len(sub.actors) > 1
+            head = self.text[: t.start].split()[-1:] if sub.start >= 0 else []
+            plural = (
+                sub.kind == "first"
+                or sub.word == "they"
+                or len(sub.actors) > 1
+                or _plural_name(head[0] if head else "")  # "The Greens demand"
+            )
             if not first.endswith(("s", "ed")) and not sub.auxes and not plural:
                 return False  # "US plan for Gaza": a noun after a singular name
-            if sub.before == "the" and not sub.auxes:
-                return False
+            if sub.before == "the" and not sub.auxes and not plural:
+                return False  # "the Hamas demand for ..."
             after = self.text[t.end : t.end + 5].lower()
             if after.startswith((" of ", " by ")):
                 return False
