@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -83,6 +84,9 @@ _COMMA = re.compile(
     re.VERBOSE,
 )
 _PART_OPENERS = frozenset(M.PART_OPENERS)
+_RELATIVE = frozenset(M.RELATIVE_PRONOUNS)
+_ELLIPSIS_OPENERS = frozenset({"while", "whereas", "and", "but"})
+_POSSESSIVE = re.compile(r"\s*\w+\s+[A-Z][\w-]*['’]s\s")
 # Built without re.VERBOSE: the window patterns in metrics.py contain literal spaces.
 _STRONG = "|".join(p.replace(" ", r"\s+") for p in M.STRONG_WINDOWS)
 _WEAK = "|".join(p.replace(" ", r"\s+") for p in M.WEAK_WINDOWS)
@@ -92,6 +96,7 @@ _WINDOW = re.compile(
     rf"(?P<cumulative>{_CUMULATIVE}|{_phrases(M.CUMULATIVE_MARKERS)})"
     rf"|(?P<strong>{_STRONG})"
     rf"|(?P<weak>{_WEAK})"
+    rf"|(?P<earlier>{_phrases(M.EARLIER_MARKERS)})"
     rf"|(?P<planned>{_phrases(M.PLANNED_MARKERS)}|{_phrases(M.RETRACTED_MARKERS)})"
     rf"|(?P<rise>{_phrases(M.RISE_VERBS)})"
     rf"|(?P<said>{_phrases(M.ATTRIBUTION_VERBS)})"
@@ -105,6 +110,7 @@ _WINDOW_FIRST = frozenset(
             phrase.split()[0].lower()
             for group in (
                 M.CUMULATIVE_MARKERS,
+                M.EARLIER_MARKERS,
                 M.PLANNED_MARKERS,
                 M.RETRACTED_MARKERS,
                 M.RISE_VERBS,
@@ -414,12 +420,19 @@ def _clauses(text: str, start: int, end: int) -> _Sentence:
         if kind == "paren_open":
             outer.append(before)
             sentence.relation[fresh] = (before, "paren", "")
-        elif kind in ("aside", "attrib"):
+        elif kind in ("aside", "attrib") or (kind == "dependent" and label in _RELATIVE):
             saved, in_aside = before, True
             how = "part" if label in _PART_OPENERS else "attrib"
+            if kind == "dependent":
+                how = "dependent"
             sentence.relation[fresh] = (before, how, label)
         elif kind in ("dependent", "participle"):
             sentence.relation[fresh] = (before, "dependent", label)
+        elif kind == "ofwhom":
+            sentence.relation[fresh] = (before, "ofwhom", label)
+        elif kind == "open" and label in _ELLIPSIS_OPENERS and _POSSESSIVE.match(text, pos + 1):
+            # "Iran's toll rose to 340, while Iraq's climbed to 51": the head noun is elided
+            sentence.relation[fresh] = (before, "elliptic", label)
         current, fresh = fresh, fresh + 1
         sentence.seg_starts.append(pos)
         sentence.seg_clause.append(current)
@@ -455,13 +468,16 @@ def _sentence_figures(
     mention_starts = [m.start for m in group]
     commas = sentence.plain_commas
     candidates: list[_Candidate] = []
-    excludes: dict[int, list[tuple[int, int]]] = {}
+    excludes: dict[int, list[tuple[int, int, bool]]] = {}
     contexts: dict[int, list[tuple[int, int]]] = {}
     for mi, mention in enumerate(group):
         if mention.bound == "vague" or _role(text, start, mention) is not None:
             continue
         clause = sentence.clause(mention.start)
         whole = sentence.parent(clause, "part")  # the clause a part aside hangs on
+        elided = sentence.parent(clause, "elliptic")
+        outer = whole if whole is not None else elided  # a clause whose terms this may take
+        subset = whole if whole is not None else sentence.parent(clause, "ofwhom")
         counted = mention.unit in _PEOPLE_UNITS
         thing = _thing_counted(text, low, sentence, mention) if counted else -1
         # Only terms within reach: a sentence of thousands of numbers stays linear.
@@ -470,19 +486,26 @@ def _sentence_figures(
         for ti in range(first, last):
             t_start, t_end, owners = terms[ti]
             t_clause = sentence.clause(t_start)
-            if (t_clause != clause and t_clause != whole) or (
+            if (t_clause != clause and t_clause != outer) or (
                 t_start < mention.end and t_end > mention.start
             ):
                 continue
-            part = t_clause != clause
+            part = t_clause != clause and whole is not None
+            borrowed = t_clause != clause and not part
             after = t_start >= mention.end
             # "412 cases" counts cases when "cases" is the metric's own term.
             people_ok = counted and (thing < 0 or thing == t_start)
             lo, hi = (mention.end, t_start) if after else (t_end, mention.start)
-            words = sentence.words_between(lo, hi, clause, whole)
+            if borrowed:
+                if after:
+                    continue
+                # the elided head stands where the clause starts: "while Iraq's [toll] climbed"
+                lo = sentence.seg_starts[sentence.seg_clause.index(clause)]
+            words = sentence.words_between(lo, hi, clause, outer)
             if words > (_MAX_WORDS_AFTER if after else _MAX_WORDS_BEFORE):
                 continue
-            score = float(words) + (0.0 if after else 0.5) + (_PART_PENALTY if part else 0.0)
+            score = float(words) + (0.0 if after else 0.5)
+            score += _PART_PENALTY if part or borrowed else 0.0
             score += 1.5 * (bisect_left(commas, hi) - bisect_left(commas, lo))
             score += 3.0 * (bisect_left(mention_starts, hi) - bisect_left(mention_starts, lo))
             excluded_by_watch = False
@@ -494,7 +517,7 @@ def _sentence_figures(
                     excludes[si] = _exclusions(
                         sentence, _phrase_spans(low, compiled.excludes[si], start, end), group
                     )
-                if _excluded(sentence, excludes[si], mention, whole):
+                if _excluded(sentence, excludes[si], mention, subset):
                     # A clause the watch's metric refuses is not for a built-in with the same
                     # term either ("the toll in the two countries" for a national toll).
                     excluded_by_watch = excluded_by_watch or si < compiled.watch_count
@@ -563,9 +586,11 @@ def _sentence_figures(
 
 _TOTAL_TO = re.compile(
     r"\b(?:bringing|taking|raising|pushing|lifting)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:total|toll|tally|number|count)\b[^;.]{0,100}?\bto\s+$",
+    r"(?:total|toll|tally|number|count)\b(?P<rest>[^;.]{0,100}?)\bto\s+$",
     re.IGNORECASE,
 )
+# A total over time, not a sum over places ("bringing the toll in the two countries to 156").
+_OVER_TIME = re.compile(r"\b(?:since|so far|to date|overall|in all|this (?:year|month|week))\b")
 
 
 _LEVEL_BEFORE = re.compile(r"\b(?:to|at|reached|passed|of)\s+$", re.IGNORECASE)
@@ -583,7 +608,7 @@ def _running_total(
     for mi, mention in enumerate(group):
         lo = max(sentence.start, mention.start - 160)
         match = _TOTAL_TO.search(text, lo, mention.start)
-        if match is None:
+        if match is None or not _OVER_TIME.search(match.group("rest").lower()):
             continue
         earlier = [c for c in chosen if group[c.mention].end <= match.start() and not c.part]
         if not earlier:
@@ -605,27 +630,33 @@ def _running_total(
 
 def _exclusions(
     sentence: _Sentence, spans: list[tuple[int, int]], group: list[NumberMention]
-) -> list[tuple[int, int]]:
-    """Where exclude terms stand: (clause, comma segment). An exclude term shares a comma
-    segment with another number applies to that segment only ("stood at 2.2%, above the 1%
-    threshold"); otherwise to its whole clause ("20 hostages, freed on Monday, were"): -1."""
-    out: list[tuple[int, int]] = []
+) -> list[tuple[int, int, bool]]:
+    """Where exclude terms stand: (clause, comma segment, whether a number shares it)."""
+    out: list[tuple[int, int, bool]] = []
     for lo, _ in spans:
         clause, segment = sentence.clause(lo), sentence.segment(lo)
         shared = any(
             sentence.clause(m.start) == clause and sentence.segment(m.start) == segment
             for m in group
         )
-        out.append((clause, segment if shared else -1))
+        out.append((clause, segment, shared))
     return out
 
 
 def _excluded(
-    sentence: _Sentence, spots: list[tuple[int, int]], mention: NumberMention, whole: int | None
+    sentence: _Sentence,
+    spots: list[tuple[int, int, bool]],
+    mention: NumberMention,
+    whole: int | None,
 ) -> bool:
+    """An exclude term in the number's comma segment, or in a segment next to it that has no
+    number of its own, excludes it ("20 hostages, freed on Monday, were..."); one farther off
+    does not ("rose to 3.4%, official figures showed, a bigger rise than expected")."""
     clause, segment = sentence.clause(mention.start), sentence.segment(mention.start)
     return any(
-        (c == clause and s in (-1, segment)) or (whole is not None and c == whole) for c, s in spots
+        (c == clause and (s == segment or (not shared and abs(s - segment) == 1)))
+        or (whole is not None and c == whole)
+        for c, s, shared in spots
     )
 
 
@@ -641,10 +672,10 @@ def _inherited(
     windows: dict[int, list[tuple[int, int, str]]],
 ) -> list[tuple[int, int, str]]:
     relation = sentence.relation.get(clause)
-    if relation is None or relation[1] not in ("part", "dependent"):
+    if relation is None or relation[1] not in ("part", "dependent", "ofwhom"):
         return here
     outer = windows.get(relation[0], [])
-    if relation[1] == "dependent":
+    if relation[1] != "part":
         outer = [w for w in outer if w[2] in _INHERITED_KINDS]
     return [*here, *outer] if outer else here
 
@@ -843,14 +874,25 @@ def _window_for(
 ) -> str | None:
     """The window or plan (in the number's clause) that makes this count something other than
     the metric, if any."""
-    here = [w for w in windows if not (w[0] < mention.end and w[1] > mention.start)]
+    own = _own_terms(spec)
+    here = [
+        w
+        for w in windows
+        if not (w[0] < mention.end and w[1] > mention.start)
+        # "has offered 12%" for an offer metric: its own term is no plan
+        and " ".join(text[w[0] : w[1]].lower().split()) not in own
+    ]
     kinds = {w[2] for w in here}
     # A window makes a count a flow ("killed since Friday"); a rate or a sum of money stated
     # "last month" is still that rate, so only plans and past years apply to them.
     counts = spec.unit == "people" or spec.cumulative
+    money = spec.unit.startswith("currency")
     for w_start, w_end, kind in here:
-        if kind == "planned" or (kind in ("strong", "past") and counts):
-            return " ".join(text[w_start:w_end].split())
+        phrase = " ".join(text[w_start:w_end].split())
+        if kind == "planned" and money and phrase.lower() == "will":
+            continue  # money is pledged for the future: "will triple it to $120bn a year"
+        if kind in ("planned", "earlier") or (kind in ("strong", "past") and counts):
+            return phrase
     if not counts:
         past = [w for w in here if w[2] == "past"]
         if past and _older_year(text, past[0], mention):
@@ -863,6 +905,11 @@ def _window_for(
         if kind == "weak" and not _attributed(text, here, w_start, w_end, mention.start):
             return " ".join(text[w_start:w_end].split())
     return None
+
+
+@lru_cache(maxsize=256)
+def _own_terms(spec: MetricSpec) -> frozenset[str]:
+    return frozenset(" ".join(t.lower().split()) for t in _with_participles(spec.terms))
 
 
 _ALL_BEFORE = re.compile(r"(?<!\w)(?i:all)\s+$")
@@ -901,14 +948,40 @@ def _attributed(
 
 def _primary(figures: list[Figure], specs: Sequence[MetricSpec]) -> list[Figure]:
     """One figure per metric for the diff: never a windowed one; the highest of a cumulative
-    metric (the running total), else the first (the lede states the current figure)."""
+    metric (the running total), else the first (the lede states the current figure). A later
+    mention that agrees with the chosen one and states it more precisely replaces it ("more
+    than a million" in the lede, "1.1 million" in the body)."""
     cumulative = {s.name for s in specs if s.cumulative}
     best: dict[str, Figure] = {}
     for fig in figures:
         if fig.window is not None:
             continue
         current = best.get(fig.key)
-        if current is None or (fig.key in cumulative and fig.value > current.value):
+        if (
+            current is None
+            or (fig.key in cumulative and fig.value > current.value and not _agree(fig, current))
+            or (_agree(fig, current) and _sharper(fig, current))
+        ):
             best[fig.key] = fig
     keep = {id(f) for f in best.values()}
     return [f for f in figures if f.window is not None or id(f) in keep]
+
+
+def _span(fig: Figure) -> tuple[float, float]:
+    low = fig.low if fig.low is not None else -math.inf
+    high = fig.high if fig.high is not None else math.inf
+    return low, high
+
+
+def _agree(a: Figure, b: Figure) -> bool:
+    (a_low, a_high), (b_low, b_high) = _span(a), _span(b)
+    return a.unit == b.unit and a_low <= b_high and b_low <= a_high
+
+
+def _sharper(a: Figure, b: Figure) -> bool:
+    """a states the figure more precisely than b: a narrower interval, or as wide and exact."""
+    (a_low, a_high), (b_low, b_high) = _span(a), _span(b)
+    a_width, b_width = a_high - a_low, b_high - b_low
+    if a_width != b_width:
+        return a_width < b_width
+    return a.bound == "exact" and b.bound != "exact"

@@ -101,7 +101,15 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         name="displaced",
         label="Displaced",
-        terms=("displaced", "forced from their homes", "fled their homes", "homeless", "uprooted"),
+        terms=(
+            "displaced",
+            "forced from their homes",
+            "fled their homes",
+            "lost their homes",
+            "homeless",
+            "without shelter",
+            "uprooted",
+        ),
     ),
     MetricSpec(
         name="hostages",
@@ -676,6 +684,7 @@ CLAUSE_OPENERS: tuple[str, ...] = (
     "making",
     "up from",
     "down from",
+    "from",
     "compared with",
     "compared to",
     "the highest",
@@ -712,6 +721,9 @@ ASIDE_OPENERS: tuple[str, ...] = (
 # A comma then one of these opens a clause that hangs on the one before: it takes that clause's
 # windows and years ("After the 2009 storm, which killed 300", "in 2019-20, with 9,000 cases").
 DEPENDENT_OPENERS: tuple[str, ...] = ("which", "who", "whom", "whose", "where", "with")
+# Of those, the relative pronouns open an aside that the next comma closes ("Core inflation,
+# which strips out energy, edged up to 3.1%").
+RELATIVE_PRONOUNS: tuple[str, ...] = ("which", "who", "whom", "whose", "where")
 # Asides that name a part of the figure of their clause ("104 killed, including 46 children"):
 # their numbers may take the clause's terms, and are never the whole metric.
 PART_OPENERS: tuple[str, ...] = (
@@ -772,10 +784,6 @@ EPISODE_NOUNS: tuple[str, ...] = (
     "announcement",
     "talks",
     "vote",
-    "raid",
-    "strike",
-    "airstrike",
-    "attack",
     "aftershock",
 )
 # A count tied to one of these is a windowed count, never the cumulative metric.
@@ -813,6 +821,20 @@ STRONG_WINDOWS: tuple[str, ...] = (
     r"earlier this (?:week|month|year)",
     r"at the (?:time|start of the war|height of the war)",
     r"the previous day",
+)
+# An earlier value of the same figure: "the union, which first asked for 25%", "initially".
+EARLIER_MARKERS: tuple[str, ...] = (
+    "initially",
+    "originally",
+    "at first",
+    "at the outset",
+    "first asked",
+    "first demanded",
+    "first offered",
+    "first proposed",
+    "first sought",
+    "first reported",
+    "first said",
 )
 # Weaker: a day named in the clause. Overridden by cumulative markers, a verb of a rising total,
 # or an attribution ("the ministry said on Tuesday").
@@ -1004,6 +1026,7 @@ RETRACTED_MARKERS: tuple[str, ...] = (
 PREVIOUS_MARKERS: tuple[str, ...] = (
     "up from",
     "down from",
+    "from",
     "compared with",
     "compared to",
     "previously",
