@@ -15,7 +15,10 @@ Pure: no clock (the caller passes `observed_at`), no database. The rules, in ord
    metrics.py). Overlap is not news: `same` (the state takes the new report when that is more
    precise, "67,074" after "about 67,000").
 7. No overlap and lower, on a cumulative metric: `stale` from another outlet, `correction` when
-   the outlet (or the very article) behind the state lowers its own figure.
+   the outlet (or the very article) behind the state lowers its own figure. On any metric, a
+   report from an article that recounts the metric's earlier values (`Figure.recount`: "had
+   first offered $80bn, before raising it to $100bn") is `stale` when it falls back on a value
+   the metric has left (the state keeps the intervals it moved away from).
 8. A move smaller than min_change is `below_threshold`: stored, but the state keeps the value a
    reader was last told, so that small moves add up against it and are never hidden forever.
 9. Anything else is a `change` (alerted).
@@ -71,6 +74,8 @@ class FigureState:
     source: Source
     observed_at: datetime
     sources: tuple[Source, ...] = ()  # every outlet that reported this value, the first included
+    # The intervals of earlier states, newest first: values the metric has moved away from.
+    left: tuple[tuple[float | None, float | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +146,11 @@ def diff_figure(
         return FigureDiff("older", None, None)
     if direction == 0:
         if _width(new) < _width(current):
-            return FigureDiff("same", None, new)
+            return FigureDiff("same", None, replace(new, left=current.left))
         return FigureDiff("same", None, None)
+    if fig.recount and _left_behind(new, current):
+        return FigureDiff("stale", None, None)
+    new = replace(new, left=((current.low, current.high), *current.left)[:_LEFT_KEPT])
     kind = "figure"
     if direction < 0 and spec.cumulative:
         if not _same_outlet(source, current):
@@ -188,6 +196,20 @@ def _direction(current: FigureState, new: FigureState) -> int:
     if n_high < c_low or (n_high == c_low and (n_high_open or c_low_open)):
         return -1
     return 0
+
+
+_LEFT_KEPT = 8
+
+
+def _left_behind(new: FigureState, current: FigureState) -> bool:
+    """The new report overlaps a value the metric has moved away from."""
+    n_low, _, n_high, _ = _literal(new)
+    for low, high in current.left:
+        lo = -math.inf if low is None else low
+        hi = math.inf if high is None else high
+        if n_low <= hi and lo <= n_high:
+            return True
+    return False
 
 
 def _width(s: FigureState) -> float:
@@ -311,6 +333,21 @@ def _number(value: object, name: str, *, optional: bool = False) -> float | None
     return number
 
 
+def _left(value: object) -> tuple[tuple[float | None, float | None], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        raise ValueError("diff: figure state field left must be a list")
+    out: list[tuple[float | None, float | None]] = []
+    for item in value:
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise ValueError("diff: figure state field left holds [low, high] pairs")
+        out.append(
+            (_number(item[0], "left", optional=True), _number(item[1], "left", optional=True))
+        )
+    return tuple(out[:_LEFT_KEPT])
+
+
 def state_to_dict(s: FigureState) -> dict[str, object]:
     """A JSON-safe dict (plain numbers, ISO timestamps); state_from_dict reads it back."""
     return {
@@ -324,6 +361,7 @@ def state_to_dict(s: FigureState) -> dict[str, object]:
         "source": _source_to_dict(s.source),
         "observed_at": s.observed_at.isoformat(),
         "sources": [_source_to_dict(o) for o in s.sources],
+        "left": [[low, high] for low, high in s.left],
     }
 
 
@@ -347,6 +385,7 @@ def state_from_dict(d: Mapping[str, object]) -> FigureState:
             source=source,
             observed_at=_datetime(d["observed_at"]),
             sources=tuple(_source_from_dict(o) for o in raw_sources) or (source,),
+            left=_left(d.get("left")),
         )
     except KeyError as exc:
         raise ValueError(f"diff: figure state lacks field {exc.args[0]}") from None

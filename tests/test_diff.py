@@ -448,6 +448,41 @@ def test_unknown_publication_time_is_not_older() -> None:
     assert outcome.disposition == "change"
 
 
+# --- recounts ----------------------------------------------------------------------------------
+def test_a_recount_falling_back_on_a_value_left_behind_is_stale() -> None:
+    first = state("$80 billion", source("A", 1), PLEDGED)
+    raised = diff_figure(
+        figure("$100 billion", PLEDGED), source("B", 2), first, PLEDGED, observed_at=day(2)
+    )
+    assert raised.state is not None
+    final = diff_figure(
+        figure("$120 billion", PLEDGED), source("A", 3), raised.state, PLEDGED, observed_at=day(3)
+    )
+    assert final.disposition == "change"
+    assert final.state is not None
+    # the implied intervals of "$100 billion" and "$80 billion", newest first
+    assert [
+        low <= v <= high for (low, high), v in zip(final.state.left, (1e11, 8e10), strict=True)
+    ] == [True, True]
+    recount = replace(figure("$100 billion", PLEDGED), recount=True)
+    outcome = diff_figure(recount, source("C", 4), final.state, PLEDGED, observed_at=day(4))
+    assert outcome.disposition == "stale"
+    assert outcome.change is None
+
+
+def test_a_plain_report_of_an_earlier_value_is_still_a_change() -> None:
+    """Rates and prices do go back: only an article that recounts history is held back."""
+    first = state("4%", source("A", 1), INFLATION)
+    up = diff_figure(
+        figure("4.25%", INFLATION), source("A", 2), first, INFLATION, observed_at=day(2)
+    )
+    assert up.state is not None
+    back = diff_figure(
+        figure("4%", INFLATION), source("B", 3), up.state, INFLATION, observed_at=day(3)
+    )
+    assert back.disposition == "change"
+
+
 # --- JSON --------------------------------------------------------------------------------------
 def test_state_round_trips_through_json() -> None:
     current = state("more than 66,600", source("A", 1))
@@ -457,6 +492,14 @@ def test_state_round_trips_through_json() -> None:
     assert outcome.state is not None
     text = json.dumps(state_to_dict(outcome.state))
     assert state_from_dict(json.loads(text)) == outcome.state
+
+
+def test_left_values_round_trip_through_json() -> None:
+    current = state("48", source("A", 1), HELD)
+    moved = diff_figure(figure("20", HELD), source("A", 2), current, HELD, observed_at=day(2))
+    assert moved.state is not None
+    assert moved.state.left == ((48, 48),)
+    assert state_from_dict(json.loads(json.dumps(state_to_dict(moved.state)))) == moved.state
 
 
 def test_state_from_dict_defaults_sources_to_the_source() -> None:
@@ -474,6 +517,8 @@ def test_state_from_dict_defaults_sources_to_the_source() -> None:
         ("low", "x"),
         ("observed_at", 12),
         ("source", "x"),
+        ("left", "x"),
+        ("left", [[1.0]]),
     ],
 )
 def test_state_from_dict_rejects_bad_fields(field: str, value: object) -> None:

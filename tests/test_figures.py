@@ -143,6 +143,16 @@ def test_windowed_figures_are_kept_but_never_chosen() -> None:
     assert [(f.value, f.window) for f in figures] == [(30, "since dawn"), (12, None)]
 
 
+def test_an_article_that_tells_earlier_values_marks_the_figure_it_chooses() -> None:
+    offer = MetricSpec("offer", "Offer", ("offered",), unit="currency")
+    text = "Donors had first offered $80bn. The EU has since offered $100bn."
+    (earlier, chosen) = find_figures(text, (offer,), use_builtins=False)
+    assert (earlier.value, earlier.history, earlier.window) == (8e10, True, "first offered")
+    assert (chosen.value, chosen.recount, chosen.window) == (1e11, True, None)
+    plain = find_figures("The EU has offered $100bn.", (offer,), use_builtins=False)
+    assert [f.recount for f in plain] == [False]
+
+
 def test_specs_built_with_lists_work() -> None:
     spec = MetricSpec("toll", "Toll", ["death toll"], ["freed"], [], "people", True)  # type: ignore[arg-type]
     assert [f.value for f in find_figures("The death toll rose to 1,602.", [spec])] == [1602]

@@ -6,7 +6,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from monitor.facts import metrics as M
@@ -40,6 +40,8 @@ class Figure:
     window: str | None  # "since Friday", "would": a windowed or planned count, not the metric
     end: int = -1  # end of the number phrase
     builtin: bool = False  # found by a built-in metric, not by the watch's own
+    history: bool = False  # an earlier value of the metric ("first offered", "in 2019")
+    recount: bool = False  # chosen from an article that also tells the metric's earlier values
 
 
 # How far a term may stand from the number it governs, in words.
@@ -557,12 +559,12 @@ def _sentence_figures(
             starts = window_starts[clause]
             lo = bisect_left(starts, mention.start - 2 * _REACH)
             here = here[lo : bisect_right(starts, mention.end + 2 * _REACH)]
-        window = _window_for(text, _inherited(sentence, clause, here, windows), mention, spec)
+        window, kind = _window_for(text, _inherited(sentence, clause, here, windows), mention, spec)
         relation = sentence.relation.get(clause)
         if window is None and relation is not None and relation[1] == "part":
-            window = relation[2]  # "including": a part of the figure, never the whole
+            window, kind = relation[2], "part"  # "including": a part, never the whole
         if window is None and cand.mention in increments:
-            window = increments[cand.mention]
+            window, kind = increments[cand.mention], "increment"
         figures.append(
             Figure(
                 key=spec.name,
@@ -578,6 +580,7 @@ def _sentence_figures(
                 window=window,
                 end=mention.end,
                 builtin=cand.spec >= compiled.watch_count,
+                history=kind in _HISTORY_KINDS,
             )
         )
     figures.sort(key=lambda f: f.offset)
@@ -866,14 +869,17 @@ def _windows(
     return found
 
 
+_HISTORY_KINDS = frozenset({"earlier", "past"})
+
+
 def _window_for(
     text: str,
     windows: list[tuple[int, int, str]],
     mention: NumberMention,
     spec: MetricSpec,
-) -> str | None:
+) -> tuple[str | None, str | None]:
     """The window or plan (in the number's clause) that makes this count something other than
-    the metric, if any."""
+    the metric, if any, and its kind."""
     own = _own_terms(spec)
     here = [
         w
@@ -892,19 +898,19 @@ def _window_for(
         if kind == "planned" and money and phrase.lower() == "will":
             continue  # money is pledged for the future: "will triple it to $120bn a year"
         if kind in ("planned", "earlier") or (kind in ("strong", "past") and counts):
-            return phrase
+            return phrase, kind
     if not counts:
         past = [w for w in here if w[2] == "past"]
         if past and _older_year(text, past[0], mention):
-            return " ".join(text[past[0][0] : past[0][1]].split())
+            return " ".join(text[past[0][0] : past[0][1]].split()), "past"
     if not spec.cumulative or "cumulative" in kinds or "rise" in kinds:
-        return None
+        return None, None
     if _ALL_BEFORE.search(text, max(0, mention.start - 6), mention.start):
-        return None  # "all 20 hostages came home on Monday": the whole count, dated
+        return None, None  # "all 20 hostages came home on Monday": the whole count, dated
     for w_start, w_end, kind in here:
         if kind == "weak" and not _attributed(text, here, w_start, w_end, mention.start):
-            return " ".join(text[w_start:w_end].split())
-    return None
+            return " ".join(text[w_start:w_end].split()), kind
+    return None, None
 
 
 @lru_cache(maxsize=256)
@@ -963,8 +969,11 @@ def _primary(figures: list[Figure], specs: Sequence[MetricSpec]) -> list[Figure]
             or (_agree(fig, current) and _sharper(fig, current))
         ):
             best[fig.key] = fig
-    keep = {id(f) for f in best.values()}
-    return [f for f in figures if f.window is not None or id(f) in keep]
+    # An explainer that tells how the figure got here ("had first offered $80bn") may end on an
+    # older value: the diff is told, so that a value the metric has left is not news again.
+    told = {f.key for f in figures if f.history}
+    chosen = {id(f): replace(f, recount=True) if f.key in told else f for f in best.values()}
+    return [chosen.get(id(f), f) for f in figures if f.window is not None or id(f) in chosen]
 
 
 def _span(fig: Figure) -> tuple[float, float]:
