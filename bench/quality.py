@@ -21,8 +21,9 @@ Scores (micro-averaged over stories for the overall row):
 - round/stale: false figure alerts caused by rounding, repeats, corroboration, min_change or stale
   reports (the figure was right, the diff alerted it). Seeds name the reason in gold.yaml
   (`silent`); in the corpus a false alert is rounding when the article's gold has that value for
-  that metric, stale when it is also lower than the old value on a cumulative metric, window when
-  the gold has it as a windowed count, else an extraction error.
+  that metric (and the old value too, in any article), stale when it is also lower than the old
+  value on a cumulative metric, window when the gold has it as a windowed count, else an
+  extraction error.
 - positions: (article, actor, topic, stance) sets; a predicted `other` is ignored.
 - shifts: alerted position changes of kind shift, matched on article, actor, topic, new stance.
   Refinements are counted apart and never penalised (see bench/corpus/README.md).
@@ -537,6 +538,12 @@ def _classify(story: Story, version: Version, obs: Any, change: Any) -> str:
     if any(g.window and (_close(g.value, value) or _close(g.value, obs.low)) for g in expected):
         return "window"
     if any(not g.window and g.metric == obs.key and _close(g.value, value) for g in expected):
+        if change.old_value is not None and not any(
+            not g.window and g.metric == obs.key and _close(g.value, change.old_value)
+            for figures in gold.figures.values()
+            for g in figures
+        ):
+            return "extraction"  # the state came from a figure gold does not have
         spec = next((w.spec_for(obs.key) for w in story.watches if w.spec_for(obs.key)), None)
         lower = change.old_value is not None and value < change.old_value
         return "stale" if lower and spec is not None and spec.cumulative else "rounding"

@@ -153,6 +153,16 @@ def test_an_article_that_tells_earlier_values_marks_the_figure_it_chooses() -> N
     assert [f.recount for f in plain] == [False]
 
 
+def test_the_size_of_one_gathering_is_an_event_count() -> None:
+    crowd = MetricSpec("marchers", "Marchers", ("people", "took part"))
+    text = (
+        "A third march against the reform drew 30,000 people, police said. "
+        "Another 8,000 people took part in a rally in Ghent."
+    )
+    found = find_figures(text, (crowd,), use_builtins=False, all_mentions=True)
+    assert [(f.value, f.window is not None) for f in found] == [(30000, True), (8000, True)]
+
+
 def test_specs_built_with_lists_work() -> None:
     spec = MetricSpec("toll", "Toll", ["death toll"], ["freed"], [], "people", True)  # type: ignore[arg-type]
     assert [f.value for f in find_figures("The death toll rose to 1,602.", [spec])] == [1602]

@@ -886,7 +886,7 @@ def _window_for(
         for w in windows
         if not (w[0] < mention.end and w[1] > mention.start)
         # "has offered 12%" for an offer metric: its own term is no plan
-        and " ".join(text[w[0] : w[1]].lower().split()) not in own
+        and (w[2] != "planned" or " ".join(text[w[0] : w[1]].lower().split()) not in own)
     ]
     kinds = {w[2] for w in here}
     # A window makes a count a flow ("killed since Friday"); a rate or a sum of money stated

@@ -773,6 +773,20 @@ CLAUSE_BARRIERS = ";:()[]—–"
 
 # --- windows, planned and previous values --------------------------------------------------------
 WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# Gatherings whose size is the count of one event.
+EVENT_NOUNS: tuple[str, ...] = (
+    "march",
+    "marches",
+    "rally",
+    "rallies",
+    "protest",
+    "protests",
+    "demonstration",
+    "demonstrations",
+    "vigil",
+    "procession",
+    "gathering",
+)
 # Later episodes of a story: a count "since" one of these is a window, not the running total.
 EPISODE_NOUNS: tuple[str, ...] = (
     "ceasefire",
@@ -803,6 +817,11 @@ STRONG_WINDOWS: tuple[str, ...] = (
     r"(?:in|over|during|within) the (?:\d+|\w+) (?:hours|days|weeks|months)"
     r" (?:before|after|since|following|leading up to)",
     r"at (?:one|some) point",
+    # The size of one event: "a second march drew 55,000 people", "42,000 people took part".
+    rf"(?:{'|'.join(EVENT_NOUNS)})(?: [\w'’-]+){{0,6}}? (?:drew|attracted|brought out|mobilised"
+    r"|mobilized|gathered)",
+    r"took part",
+    r"turned out",
     r"at (?:its|their|the) (?:peak|height)",
     r"in the latest (?:\w+ )?(?:strikes?|attacks?|wave|raids?|bombardment|bombing|shelling"
     r"|violence|fighting|clashes|incidents?|round)",
@@ -880,6 +899,9 @@ WINDOW_PATTERN_FIRST_WORDS: tuple[str, ...] = (
     "six",
     "several",
     *WEEKDAYS.lower().split("|"),
+    *EVENT_NOUNS,
+    "took",
+    "turned",
 )
 # "since the floods began last week": the start of the story's event, its time included. An
 # episode ("since the truce began") is a window instead (STRONG_WINDOWS, tried after these).
