@@ -247,3 +247,17 @@ def test_number_soup_never_raises(text: str) -> None:
     for mention in find_numbers(text):
         assert text[mention.start : mention.end] == mention.text
         assert mention.low is None or mention.high is None or mention.low <= mention.high
+
+
+def test_scale_words_in_a_row_multiply() -> None:
+    (thousand_million,) = find_numbers("a thousand million dollars")
+    assert thousand_million.value == 1e9
+    # "a billion billion souls" is 1e18 people: absurd, so no figure at all
+    assert find_numbers("a hostage exchange involving a billion billion souls") == []
+
+
+def test_a_verb_with_up_to_is_not_a_bound() -> None:
+    (edged,) = find_numbers("Core inflation edged up to 3.1%.")
+    assert edged.bound == "exact"
+    (upto,) = find_numbers("The storm could displace up to 50,000 people.")
+    assert upto.bound == "up_to"

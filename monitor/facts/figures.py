@@ -88,6 +88,9 @@ _COMMA = re.compile(
 _PART_OPENERS = frozenset(M.PART_OPENERS)
 _RELATIVE = frozenset(M.RELATIVE_PRONOUNS)
 _ELLIPSIS_OPENERS = frozenset({"while", "whereas", "and", "but"})
+_PREVIOUS_OPENERS = frozenset(M.PREVIOUS_OPENERS)
+_PART_BEFORE = re.compile(rf"\b(?:{'|'.join(M.PART_BEFORE)})\s+$", re.IGNORECASE)
+_VERB_TERMS = frozenset(M.VERB_BEFORE_TERMS)
 _POSSESSIVE = re.compile(r"\s*\w+\s+[A-Z][\w-]*['’]s\s")
 # Built without re.VERBOSE: the window patterns in metrics.py contain literal spaces.
 _STRONG = "|".join(p.replace(" ", r"\s+") for p in M.STRONG_WINDOWS)
@@ -128,6 +131,9 @@ _TO_NEXT = re.compile(r"\s+(?:to|at)\s")  # "rose 474 to 67,074", "up $3.60 at $
 # opens the running total ("since October 2023").
 _YEAR = re.compile(
     r"(?<![\w,.$€£-])(?:(?P<since>since|from)\s+(?:\w+\s+){0,2})?(?:1[89]\d\d|20\d\d)(?:[-–/](?:\d\d){1,2})?(?![\w%-]|[.,]\d)"
+)
+_YEAR_LEAD = frozenset(
+    [m.lower() for m in M.MONTHS] + ["in", "since", "of", "from", "during", "by", "until", "the"]
 )
 _COUNT_NOUN_AFTER = re.compile(rf"\s+(?:{'|'.join(M.COUNT_NOUNS)})\b", re.IGNORECASE)
 _POPULATION = re.compile(rf"(?:{_phrases(M.POPULATION_BEFORE)})\s*$", re.IGNORECASE)
@@ -432,6 +438,8 @@ def _clauses(text: str, start: int, end: int) -> _Sentence:
             sentence.relation[fresh] = (before, "dependent", label)
         elif kind == "ofwhom":
             sentence.relation[fresh] = (before, "ofwhom", label)
+        elif kind == "open" and label in _PREVIOUS_OPENERS:
+            sentence.relation[fresh] = (before, "previous", label)  # "..., up from 16%"
         elif kind == "open" and label in _ELLIPSIS_OPENERS and _POSSESSIVE.match(text, pos + 1):
             # "Iran's toll rose to 340, while Iraq's climbed to 51": the head noun is elided
             sentence.relation[fresh] = (before, "elliptic", label)
@@ -494,6 +502,12 @@ def _sentence_figures(
                 continue
             part = t_clause != clause and whole is not None
             borrowed = t_clause != clause and not part
+            if (
+                t_end <= mention.start
+                and len(text[t_end : mention.start].split()) <= 1
+                and low[t_start:t_end] in _VERB_TERMS
+            ):
+                continue  # "were missing five first-team players"
             after = t_start >= mention.end
             # "412 cases" counts cases when "cases" is the metric's own term.
             people_ok = counted and (thing < 0 or thing == t_start)
@@ -559,10 +573,19 @@ def _sentence_figures(
             starts = window_starts[clause]
             lo = bisect_left(starts, mention.start - 2 * _REACH)
             here = here[lo : bisect_right(starts, mention.end + 2 * _REACH)]
+        # A modal two comma segments off has another verb ("rose to 3.4%, official figures
+        # showed, a bigger rise than economists had expected").
+        here = [w for w in here if w[2] != "planned" or _in_reach(sentence, w[0], mention, group)]
         window, kind = _window_for(text, _inherited(sentence, clause, here, windows), mention, spec)
         relation = sentence.relation.get(clause)
         if window is None and relation is not None and relation[1] == "part":
             window, kind = relation[2], "part"  # "including": a part, never the whole
+        if window is None and relation is not None and relation[1] == "previous":
+            window, kind = relation[2], "earlier"  # "..., up from the previous 16%"
+        if window is None and spec.cumulative:
+            share = _PART_BEFORE.search(text, max(start, mention.start - 12), mention.start)
+            if share:  # "the first seven hostages", "another 80 people"
+                window, kind = share.group().strip(), "part"
         if window is None and cand.mention in increments:
             window, kind = increments[cand.mention], "increment"
         figures.append(
@@ -629,6 +652,20 @@ def _running_total(
             chosen.append(_Candidate(last.score, mi, last.term, last.spec))
             taken.add(mi)
     return increments
+
+
+def _in_reach(
+    sentence: _Sentence, pos: int, mention: NumberMention, group: list[NumberMention]
+) -> bool:
+    """A word at `pos` bears on the number: in its comma segment, or in a neighbouring segment
+    with no number of its own."""
+    segment, here = sentence.segment(pos), sentence.segment(mention.start)
+    if segment == here:
+        return True
+    clause = sentence.clause(pos)
+    return abs(segment - here) == 1 and not any(
+        sentence.clause(m.start) == clause and sentence.segment(m.start) == segment for m in group
+    )
 
 
 def _exclusions(
@@ -726,6 +763,9 @@ def _thing_counted(text: str, low: str, sentence: _Sentence, mention: NumberMent
         pos = word.end()
     clause = sentence.clause(mention.start)
     lo = max(sentence.start, mention.start - 80)
+    label = _LABEL.search(text, lo, mention.start)  # `low` has no line breaks left
+    if label and label.group(1).lower() in _NON_PEOPLE:
+        return label.start(1)  # "Districts reporting cases: 6"
     for match in _NUMBER_OF.finditer(low, lo, mention.start):
         if match.group(1) in _NON_PEOPLE and sentence.clause(match.start()) == clause:
             return match.start(1)
@@ -733,6 +773,7 @@ def _thing_counted(text: str, low: str, sentence: _Sentence, mention: NumberMent
 
 
 _NUMBER_OF = re.compile(r"\bnumber of (\w+)")
+_LABEL = re.compile(r"^[ \t\-•*]*(\w+)[^:\n]{0,60}:\s*$", re.MULTILINE)
 _WORD = re.compile(r"\w+")
 
 
@@ -744,6 +785,8 @@ def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
     window = text[max(sentence_start, mention.start - 40) : mention.start]
     if _POPULATION.search(window):
         return "population"  # "its population of 2.1 million"
+    if following and following[0].lower() in _INCREMENT:
+        return "delta"  # "four more hostages", "12 additional deaths": an increment
     head = window.split()
     if head and head[-1].lower() in ("the", "a", "an", "its", "their") and len(head) > 1:
         head = head[:-1]  # "up from the 61 reported earlier"
@@ -771,8 +814,6 @@ def _role(text: str, sentence_start: int, mention: NumberMention) -> str | None:
         return "delta"
     if _DELTA_BEFORE.search(" ".join(head[-4:])):
         return "delta"
-    if following and following[0].lower() in _INCREMENT:
-        return "delta"  # "four more hostages", "12 additional deaths": an increment
     return None
 
 
@@ -861,7 +902,9 @@ def _windows(
                 found.append((match.start(), match.end(), match.lastgroup or ""))
                 last = match.end()
         for year in _YEAR.finditer(text, lo, hi):
-            if _COUNT_NOUN_AFTER.match(text, year.end()):
+            before = text[max(0, year.start() - 12) : year.start()].split()
+            dated = bool(before) and before[-1].strip(".,").lower() in _YEAR_LEAD
+            if not dated and _COUNT_NOUN_AFTER.match(text, year.end()):
                 continue  # "2000 people": a count, not a year
             kind = "cumulative" if year.group("since") else "past"
             found.append((year.start(), year.end(), kind))

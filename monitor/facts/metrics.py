@@ -811,11 +811,14 @@ STRONG_WINDOWS: tuple[str, ...] = (
     r"(?:in|over|during|within) the (?:past|last|previous) (?:\w+ )?"
     r"(?:hours?|days?|day|nights?|weeks?|week|months?)",
     r"(?:in|over|during|within) the (?:past|last|previous) \d+ (?:hours|days|weeks|months)",
-    # One place of several: "in the townships of Kanyama and George alone".
-    r"in (?:[\w'’-]+ ){1,6}alone",
+    # One place or day of several: "in the townships of Kanyama and George alone".
+    r"(?:in|on) (?:[\w'’-]+ ){1,6}alone",
+    # One event as the subject: "a magnitude 5.4 aftershock killed three people".
+    r"(?:an?|one|another) (?:[\w.'’-]+ ){0,3}(?:aftershock|blast|explosion|bombing|shooting"
+    r"|stampede|crash|collapse|airstrike|landslide)s?",
     # "in the 24 hours before the truce began", "in the two days after the quake"
     r"(?:in|over|during|within) the (?:\d+|\w+) (?:hours|days|weeks|months)"
-    r" (?:before|after|since|following|leading up to)",
+    r" (?:before|after|since|following|leading up to|to|until)",
     r"at (?:one|some) point",
     # The size of one event: "a second march drew 55,000 people", "42,000 people took part".
     rf"(?:{'|'.join(EVENT_NOUNS)})(?: [\w'’-]+){{0,6}}? (?:drew|attracted|brought out|mobilised"
@@ -827,7 +830,7 @@ STRONG_WINDOWS: tuple[str, ...] = (
     r"|violence|fighting|clashes|incidents?|round)",
     r"(?:in|from|by) (?:a|an|the|two|three|several|separate|multiple|(?:\w+'s)) (?:\w+ ){0,2}"
     r"(?:strikes?|airstrikes?|attacks?|raids?|bombings?|blasts?|explosions?|shootings?|shelling"
-    r"|stampede|crash|collapse)",
+    r"|stampede|crash|collapse|aftershocks?)",
     r"overnight",
     r"in a single day",
     r"in one day",
@@ -854,7 +857,16 @@ EARLIER_MARKERS: tuple[str, ...] = (
     "first sought",
     "first reported",
     "first said",
+    "previous",
+    "previously",
+    "earlier figure",
 )
+# A clause opened by these after a comma states the earlier value ("..., up from 16%").
+PREVIOUS_OPENERS: tuple[str, ...] = ("up from", "down from", "from", "compared with", "compared to")
+# Before a number of a cumulative count, a part of it: "the first seven hostages", "another 80".
+PART_BEFORE: tuple[str, ...] = ("first", "remaining", "last", "another", "further", "additional")
+# A term that, right before a number, is a verb taking it as object: "were missing five players".
+VERB_BEFORE_TERMS: tuple[str, ...] = ("missing",)
 # Weaker: a day named in the clause. Overridden by cumulative markers, a verb of a rising total,
 # or an attribution ("the ministry said on Tuesday").
 WEAK_WINDOWS: tuple[str, ...] = (
@@ -900,6 +912,7 @@ WINDOW_PATTERN_FIRST_WORDS: tuple[str, ...] = (
     "several",
     *WEEKDAYS.lower().split("|"),
     *EVENT_NOUNS,
+    "another",
     "took",
     "turned",
 )
@@ -907,7 +920,7 @@ WINDOW_PATTERN_FIRST_WORDS: tuple[str, ...] = (
 # episode ("since the truce began") is a window instead (STRONG_WINDOWS, tried after these).
 CUMULATIVE_PATTERNS: tuple[str, ...] = (
     rf"since the (?!(?:{'|'.join(EPISODE_NOUNS)})s?\b)\w+(?: \w+)?"
-    r" (?:began|started|struck|hit|broke out|erupted|started)"
+    r" (?:began|started|struck|hit|broke out|erupted|started)(?: (?:in|near|across) \w+)?"
     rf"(?: (?:last|this) (?:week|month|year)| on (?:{WEEKDAYS})| in \w+)?",
 )
 CUMULATIVE_MARKERS: tuple[str, ...] = (

@@ -362,7 +362,10 @@ def _parse_words(phrase: str, scale: int) -> tuple[float, float] | None:
         elif word == "dozen":
             current = (current or 1) * 12
         elif word in M.SCALE_WORDS:
-            total += (current or 1) * M.SCALE_WORDS[word]
+            if previous in M.SCALE_WORDS and not current:
+                total *= M.SCALE_WORDS[word]  # "a thousand million", "a billion billion"
+            else:
+                total += (current or 1) * M.SCALE_WORDS[word]
             current = 0
         elif word != "half":
             return None
@@ -436,11 +439,18 @@ def _bound_before(norm: str, start: int, words: list[str]) -> tuple[str, int] | 
         bound = M.BOUND_WORDS.get(" ".join([first, *tail[1:]]).lower())
         if bound is None:
             continue
+        if bound == "up_to" and tail[0].lower() == "up" and len(words) > k:
+            verb = words[-k - 1].lower()
+            if verb.endswith("ed") or verb in _PARTICLE_VERBS:
+                return None  # "edged up to 3.1%": a verb and its particle, not "at most"
         pos = start
         for word in reversed(tail):
             pos = norm.rfind(word, 0, pos)
         return bound, pos + len(tail[0]) - len(first)
     return None
+
+
+_PARTICLE_VERBS = frozenset({"went", "rose", "shot", "crept", "got", "go", "goes", "rise", "rises"})
 
 
 def _tail_kind(norm: str, end: int) -> tuple[str | None, str]:
