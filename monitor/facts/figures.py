@@ -6,10 +6,11 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from monitor.facts import metrics as M
+from monitor.facts.clauses import Sentence, parse_clauses, phrases, sentences_in, split_sentences
 from monitor.facts.metrics import BUILTIN_METRICS, MetricSpec
 from monitor.facts.numbers import (
     DIGIT_MAP,
@@ -17,7 +18,13 @@ from monitor.facts.numbers import (
     lower_text,
     numbers_at,
     scan_anchors,
-    trie_pattern,
+)
+from monitor.facts.windows import (
+    HISTORY_KINDS,
+    find_windows,
+    inherited,
+    window_for,
+    with_participles,
 )
 
 __all__ = ["Figure", "find_figures", "split_sentences"]
@@ -53,90 +60,10 @@ _CHANGE_VERBS = frozenset(M.CHANGE_VERBS)
 _INCREMENT = frozenset(M.INCREMENT_WORDS)
 
 
-def _phrases(items: Sequence[str]) -> str:
-    parts = sorted({" ".join(i.split()) for i in items if i.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
-
-
-_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[^\s\"“‘(\[a-z])|\n\s*")
-# Also "... to 3.5% and is expected to ...": a coordinated verb phrase is a clause of its own.
-# A colon splits, except after a label ("Death toll: 67,074", "Hostages: about 48").
-_NUMBER_WORD = "|".join(sorted((*M.UNIT_WORDS, *M.TENS_WORDS), key=len, reverse=True))
-_HARD_BARRIER = re.compile(
-    r"[;\[\]—|]|:(?!\s*(?:[a-z]+\s+){0,2}[$€£]?\d)|\s[–-]\s|\s(?:and|but)\s+(?=(?:is|are|was|were|will|would|could|should|has"
-    r"|have|had|may|might|said|says|expects?|warned|added)\b)"
-    # "620,000 are affected and 31,500 are sheltering", "23 were arrested and seven officers
-    # were injured": a number opening a clause of its own.
-    r"|(?<!hundred)(?<!thousand)\s(?:and|but)\s+(?=(?:more\s+than\s+|at\s+least\s+|about\s+|nearly\s+|some\s+)?"
-    rf"(?:\d[\d,.]*|(?i:{_NUMBER_WORD})(?:-(?i:{_NUMBER_WORD}))?)(?:\s+[\w-]+){{0,2}}?"
-    r"\s+(?:are|were|have|had|remain|remained)\b)"
-)
-_COMMA = re.compile(
-    rf"""
-    ,\s+(?:
-        (?P<aside>(?i:{_phrases(M.ASIDE_OPENERS)}))(?![\w-])
-        | (?P<dependent>(?i:{_phrases(M.DEPENDENT_OPENERS)}))(?![\w-])
-        | (?P<open>(?i:{_phrases(M.CLAUSE_OPENERS)}))(?![\w-])
-        | (?P<ofwhom>[^,;]{{0,30}}?\b(?i:of\s+(?:whom|which|them|those|these))\b)
-        | (?P<attrib>(?=[^,;:\d]{{0,70}}?\b(?:{_phrases(M.ATTRIBUTION_SEGMENT_VERBS)})\b
-            [^,;:\d]{{0,25}}(?:[,.;!?"”]|$)))
-        | (?P<participle>(?!(?:{_phrases(M.NOT_PARTICIPLES)})\b)[a-z]{{2,}}ing)(?![\w-])
-    )?
-    """,
-    re.VERBOSE,
-)
-_PART_OPENERS = frozenset(M.PART_OPENERS)
-_RELATIVE = frozenset(M.RELATIVE_PRONOUNS)
-_ELLIPSIS_OPENERS = frozenset({"while", "whereas", "and", "but"})
-_PREVIOUS_OPENERS = frozenset(M.PREVIOUS_OPENERS)
 _PART_BEFORE = re.compile(rf"\b(?:{'|'.join(M.PART_BEFORE)})\s+$", re.IGNORECASE)
 _VERB_TERMS = frozenset(M.VERB_BEFORE_TERMS)
-_POSSESSIVE = re.compile(r"\s*\w+\s+[A-Z][\w-]*['’]s\s")
-# Built without re.VERBOSE: the window patterns in metrics.py contain literal spaces.
-_STRONG = "|".join(p.replace(" ", r"\s+") for p in M.STRONG_WINDOWS)
-_WEAK = "|".join(p.replace(" ", r"\s+") for p in M.WEAK_WINDOWS)
-_CUMULATIVE = "|".join(p.replace(" ", r"\s+") for p in M.CUMULATIVE_PATTERNS)
-_WINDOW = re.compile(
-    r"(?<![\w-])(?:"
-    rf"(?P<cumulative>{_CUMULATIVE}|{_phrases(M.CUMULATIVE_MARKERS)})"
-    rf"|(?P<strong>{_STRONG})"
-    rf"|(?P<weak>{_WEAK})"
-    rf"|(?P<earlier>{_phrases(M.EARLIER_MARKERS)})"
-    rf"|(?P<planned>{_phrases(M.PLANNED_MARKERS)}|{_phrases(M.RETRACTED_MARKERS)})"
-    rf"|(?P<rise>{_phrases(M.RISE_VERBS)})"
-    rf"|(?P<said>{_phrases(M.ATTRIBUTION_VERBS)})"
-    r")(?![\w-])",
-    re.IGNORECASE,
-)
-_WINDOW_FIRST = frozenset(
-    [
-        *M.WINDOW_PATTERN_FIRST_WORDS,
-        *(
-            phrase.split()[0].lower()
-            for group in (
-                M.CUMULATIVE_MARKERS,
-                M.EARLIER_MARKERS,
-                M.PLANNED_MARKERS,
-                M.RETRACTED_MARKERS,
-                M.RISE_VERBS,
-                M.ATTRIBUTION_VERBS,
-            )
-            for phrase in group
-        ),
-    ]
-)
-_WINDOW_START = re.compile(rf"\b(?:{trie_pattern(_WINDOW_FIRST)})\b")
 _TO_NEXT = re.compile(r"\s+(?:to|at)\s")  # "rose 474 to 67,074", "up $3.60 at $85"
-# A year in a count's clause dates a past event ("In 2004, about 250 were killed"), unless it
-# opens the running total ("since October 2023").
-_YEAR = re.compile(
-    r"(?<![\w,.$€£-])(?:(?P<since>since|from)\s+(?:\w+\s+){0,2})?(?:1[89]\d\d|20\d\d)(?:[-–/](?:\d\d){1,2})?(?![\w%-]|[.,]\d)"
-)
-_YEAR_LEAD = frozenset(
-    [m.lower() for m in M.MONTHS] + ["in", "since", "of", "from", "during", "by", "until", "the"]
-)
-_COUNT_NOUN_AFTER = re.compile(rf"\s+(?:{'|'.join(M.COUNT_NOUNS)})\b", re.IGNORECASE)
-_POPULATION = re.compile(rf"(?:{_phrases(M.POPULATION_BEFORE)})\s*$", re.IGNORECASE)
+_POPULATION = re.compile(rf"(?:{phrases(M.POPULATION_BEFORE)})\s*$", re.IGNORECASE)
 _NOT_QUANTITY = frozenset(M.NOT_A_QUANTITY_AFTER)
 _DELTA_BEFORE = re.compile(
     r"(?:an?\s+(?:increase|rise|jump|drop|decrease|decline|fall)\s+of)$", re.IGNORECASE
@@ -162,7 +89,7 @@ def _compile(watch: tuple[MetricSpec, ...], use_builtins: bool) -> _Compiled:
     specs = watch + builtins
     owners: dict[str, list[int]] = {}
     for index, spec in enumerate(specs):
-        for term in _with_participles(spec.terms):
+        for term in with_participles(spec.terms):
             key = " ".join(term.lower().split())
             if key and index not in owners.setdefault(key, []):
                 owners[key].append(index)
@@ -170,20 +97,9 @@ def _compile(watch: tuple[MetricSpec, ...], use_builtins: bool) -> _Compiled:
         specs=specs,
         watch_count=len(watch),
         owners={k: tuple(v) for k, v in owners.items()},
-        excludes=tuple(_lowered(_with_participles(s.exclude)) for s in specs),
+        excludes=tuple(_lowered(with_participles(s.exclude)) for s in specs),
         contexts=tuple(_lowered(s.context) for s in specs),
     )
-
-
-def _with_participles(terms: Sequence[str]) -> list[str]:
-    """A one-word term in -ed also stands for its -ing form: a watch that tracks "killed" means
-    "an earthquake struck, killing 61" too; one that excludes "released", "releasing"."""
-    out = list(terms)
-    for term in terms:
-        word = term.strip().lower()
-        if len(word) > 5 and word.endswith("ed") and word.isalpha():
-            out.append(word[:-2] + "ing")
-    return out
 
 
 def _lowered(items: Sequence[str]) -> tuple[str, ...]:
@@ -232,7 +148,7 @@ def find_figures(
         pos = max(pos, text.rfind("\n", 0, hits[h][0]) + 1)
         newline = text.find("\n", hits[h][0])
         para_end = size if newline == -1 else newline + 1
-        for start, end in _sentences_in(text, pos, para_end):
+        for start, end in sentences_in(text, pos, para_end):
             h_lo = h
             while h < len(hits) and hits[h][0] < end:
                 h += 1
@@ -304,151 +220,6 @@ def _word_char(c: str) -> bool:
     return c.isalnum() or c in "-_"
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: ends at . ! ? before a capital, or a line break; abbreviations kept."""
-    return _sentences_in(text, 0, len(text))
-
-
-def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for match in _SENT_END.finditer(text, start, end):
-        if match.group()[0] == ".":
-            word = text[max(start, match.start() - 12) : match.start()].split()
-            last = word[-1].lstrip("(\"'“‘").lower() if word else ""
-            if last in M.ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-                continue  # "Mr. Trump", "U.S. officials", "J. Smith"
-        stop = match.end()
-        if text[start:stop].strip():
-            spans.append((start, stop))
-        start = stop
-    if text[start:end].strip():
-        spans.append((start, end))
-    return spans
-
-
-@dataclass(slots=True)
-class _Sentence:
-    """Clause structure of one sentence, by character offsets."""
-
-    text: str
-    start: int
-    end: int
-    seg_starts: list[int] = field(default_factory=list)
-    seg_clause: list[int] = field(default_factory=list)
-    plain_commas: list[int] = field(default_factory=list)
-    # clause -> (the clause it hangs on, how): "part" for an aside naming a part of the figure
-    # ("including 46 children"; its label is the opener), "dependent" for a participle or
-    # relative clause ("..., killing 61", "..., which killed 600"), "attrib" for an attribution.
-    relation: dict[int, tuple[int, str, str]] = field(default_factory=dict)
-
-    def clause(self, pos: int) -> int:
-        return self.seg_clause[bisect_right(self.seg_starts, pos) - 1]
-
-    def spans(self, clauses: set[int]) -> list[tuple[int, int]]:
-        """The character spans of these clauses, merged where they touch."""
-        spans: list[tuple[int, int]] = []
-        for i, seg_start in enumerate(self.seg_starts):
-            if self.seg_clause[i] not in clauses:
-                continue
-            seg_end = self.seg_starts[i + 1] if i + 1 < len(self.seg_starts) else self.end
-            if spans and spans[-1][1] == seg_start:
-                spans[-1] = (spans[-1][0], seg_end)
-            else:
-                spans.append((seg_start, seg_end))
-        return spans
-
-    def segment(self, pos: int) -> int:
-        """Which stretch between plain commas `pos` stands in."""
-        return bisect_right(self.plain_commas, pos)
-
-    def parent(self, clause: int, kind: str) -> int | None:
-        relation = self.relation.get(clause)
-        return relation[0] if relation is not None and relation[1] == kind else None
-
-    def words_between(self, a: int, b: int, clause: int, other: int | None = None) -> int:
-        """Words in [a, b) that belong to `clause` or `other` (an aside in between does not
-        count)."""
-        count = 0
-        i = bisect_right(self.seg_starts, a) - 1
-        while i < len(self.seg_starts) and self.seg_starts[i] < b:
-            seg_end = self.seg_starts[i + 1] if i + 1 < len(self.seg_starts) else self.end
-            if self.seg_clause[i] == clause or self.seg_clause[i] == other:
-                lo, hi = max(a, self.seg_starts[i]), min(b, seg_end)
-                if lo < hi:
-                    count += len(self.text[lo:hi].split())
-            i += 1
-        return count
-
-
-def _clauses(text: str, start: int, end: int) -> _Sentence:
-    events: list[tuple[int, str, str]] = [
-        (m.start(), "hard", "") for m in _HARD_BARRIER.finditer(text, start, end)
-    ]
-    partitive = text[start:end].lstrip(" \"“‘'(").startswith("Of ")
-    for m in _COMMA.finditer(text, start, end):
-        kind = m.lastgroup or "comma"
-        if partitive and kind == "comma":
-            # "Of the 251 people seized two years ago, 48 remain": the opening phrase describes
-            # the whole set, its window and terms are not the main clause's.
-            kind, partitive = "hard", False
-        label = m.group(m.lastgroup) if m.lastgroup else ""
-        events.append((m.start(), kind, " ".join(label.lower().split()) if label else ""))
-    i = text.find("(", start, end)
-    j = text.find(")", start, end)
-    while i != -1 or j != -1:
-        if j == -1 or (i != -1 and i < j):
-            events.append((i, "paren_open", ""))
-            i = text.find("(", i + 1, end)
-        else:
-            events.append((j, "paren_close", ""))
-            j = text.find(")", j + 1, end)
-    events.sort()
-    sentence = _Sentence(text, start, end, [start], [0])
-    current, fresh, saved, in_aside = 0, 1, 0, False
-    outer: list[int] = []  # the clauses around open parentheses
-    for pos, kind, label in events:
-        if kind == "comma" and not in_aside:
-            sentence.plain_commas.append(pos)
-            continue
-        before = current
-        if in_aside:
-            in_aside = False
-            before = saved
-            if kind == "comma":
-                current = saved
-                sentence.seg_starts.append(pos)
-                sentence.seg_clause.append(current)
-                continue
-        if kind == "paren_close" and outer:
-            # "Cumulative cases (suspected and confirmed): 1,036": the clause goes on after it.
-            current = outer.pop()
-            sentence.seg_starts.append(pos + 1)
-            sentence.seg_clause.append(current)
-            continue
-        if kind == "paren_open":
-            outer.append(before)
-            sentence.relation[fresh] = (before, "paren", "")
-        elif kind in ("aside", "attrib") or (kind == "dependent" and label in _RELATIVE):
-            saved, in_aside = before, True
-            how = "part" if label in _PART_OPENERS else "attrib"
-            if kind == "dependent":
-                how = "dependent"
-            sentence.relation[fresh] = (before, how, label)
-        elif kind in ("dependent", "participle"):
-            sentence.relation[fresh] = (before, "dependent", label)
-        elif kind == "ofwhom":
-            sentence.relation[fresh] = (before, "ofwhom", label)
-        elif kind == "open" and label in _PREVIOUS_OPENERS:
-            sentence.relation[fresh] = (before, "previous", label)  # "..., up from 16%"
-        elif kind == "open" and label in _ELLIPSIS_OPENERS and _POSSESSIVE.match(text, pos + 1):
-            # "Iran's toll rose to 340, while Iraq's climbed to 51": the head noun is elided
-            sentence.relation[fresh] = (before, "elliptic", label)
-        current, fresh = fresh, fresh + 1
-        sentence.seg_starts.append(pos)
-        sentence.seg_clause.append(current)
-    return sentence
-
-
 @dataclass(slots=True)
 class _Candidate:
     score: float
@@ -473,7 +244,7 @@ def _sentence_figures(
     terms: list[_Hit],
     compiled: _Compiled,
 ) -> list[Figure]:
-    sentence = _clauses(text, start, end)
+    sentence = parse_clauses(text, start, end)
     hit_starts = [t[0] for t in terms]
     mention_starts = [m.start for m in group]
     commas = sentence.plain_commas
@@ -560,7 +331,7 @@ def _sentence_figures(
         if clause in sentence.relation:
             clauses.add(sentence.relation[clause][0])
     windows: dict[int, list[tuple[int, int, str]]] = {}
-    for found in _windows(text, low, sentence, clauses):
+    for found in find_windows(text, low, sentence, clauses):
         windows.setdefault(sentence.clause(found[0]), []).append(found)
     window_starts = {c: [w[0] for w in ws] for c, ws in windows.items()}
     figures: list[Figure] = []
@@ -576,7 +347,7 @@ def _sentence_figures(
         # A modal two comma segments off has another verb ("rose to 3.4%, official figures
         # showed, a bigger rise than economists had expected").
         here = [w for w in here if w[2] != "planned" or _in_reach(sentence, w[0], mention, group)]
-        window, kind = _window_for(text, _inherited(sentence, clause, here, windows), mention, spec)
+        window, kind = window_for(text, inherited(sentence, clause, here, windows), mention, spec)
         relation = sentence.relation.get(clause)
         if window is None and relation is not None and relation[1] == "part":
             window, kind = relation[2], "part"  # "including": a part, never the whole
@@ -603,7 +374,7 @@ def _sentence_figures(
                 window=window,
                 end=mention.end,
                 builtin=cand.spec >= compiled.watch_count,
-                history=kind in _HISTORY_KINDS,
+                history=kind in HISTORY_KINDS,
             )
         )
     figures.sort(key=lambda f: f.offset)
@@ -623,7 +394,7 @@ _LEVEL_BEFORE = re.compile(r"\b(?:to|at|reached|passed|of)\s+$", re.IGNORECASE)
 
 
 def _running_total(
-    text: str, sentence: _Sentence, group: list[NumberMention], chosen: list[_Candidate]
+    text: str, sentence: Sentence, group: list[NumberMention], chosen: list[_Candidate]
 ) -> dict[int, str]:
     """ "Police made 41 arrests, bringing the total since January to 64": the number after
     "bringing the total ... to" is the running total of the count before it, which is an
@@ -655,7 +426,7 @@ def _running_total(
 
 
 def _in_reach(
-    sentence: _Sentence, pos: int, mention: NumberMention, group: list[NumberMention]
+    sentence: Sentence, pos: int, mention: NumberMention, group: list[NumberMention]
 ) -> bool:
     """A word at `pos` bears on the number: in its comma segment, or in a neighbouring segment
     with no number of its own."""
@@ -669,7 +440,7 @@ def _in_reach(
 
 
 def _exclusions(
-    sentence: _Sentence, spans: list[tuple[int, int]], group: list[NumberMention]
+    sentence: Sentence, spans: list[tuple[int, int]], group: list[NumberMention]
 ) -> list[tuple[int, int, bool]]:
     """Where exclude terms stand: (clause, comma segment, whether a number shares it)."""
     out: list[tuple[int, int, bool]] = []
@@ -684,7 +455,7 @@ def _exclusions(
 
 
 def _excluded(
-    sentence: _Sentence,
+    sentence: Sentence,
     spots: list[tuple[int, int, bool]],
     mention: NumberMention,
     whole: int | None,
@@ -698,26 +469,6 @@ def _excluded(
         or (whole is not None and c == whole)
         for c, s, shared in spots
     )
-
-
-# Windows a dependent clause takes from the clause it hangs on: "struck in 2017, killing 600"
-# is the 2017 count; a day named there ("struck on Tuesday, killing 61") dates the event only.
-_INHERITED_KINDS = frozenset({"planned", "strong", "past"})
-
-
-def _inherited(
-    sentence: _Sentence,
-    clause: int,
-    here: list[tuple[int, int, str]],
-    windows: dict[int, list[tuple[int, int, str]]],
-) -> list[tuple[int, int, str]]:
-    relation = sentence.relation.get(clause)
-    if relation is None or relation[1] not in ("part", "dependent", "ofwhom"):
-        return here
-    outer = windows.get(relation[0], [])
-    if relation[1] != "part":
-        outer = [w for w in outer if w[2] in _INHERITED_KINDS]
-    return [*here, *outer] if outer else here
 
 
 _EVIDENCE_MAX = 600  # characters; a longer "sentence" (a table, a run-on list) is cut around
@@ -751,7 +502,7 @@ def _unit_ok(spec_unit: str, unit: str, people_ok: bool) -> bool:
     return unit == spec_unit
 
 
-def _thing_counted(text: str, low: str, sentence: _Sentence, mention: NumberMention) -> int:
+def _thing_counted(text: str, low: str, sentence: Sentence, mention: NumberMention) -> int:
     """Where the noun stands that makes this a count of things, not of people ("600 trucks",
     "20 points", "the number of districts reporting cases is 9"); -1 if there is none."""
     pos = mention.end
@@ -834,7 +585,7 @@ def _phrase_spans(
 
 
 def _context_distance(
-    text: str, sentence: _Sentence, spans: list[tuple[int, int]], mention: NumberMention
+    text: str, sentence: Sentence, spans: list[tuple[int, int]], mention: NumberMention
 ) -> int | None:
     """Words from the number to the nearest context term in its sentence, a term in another
     clause counting as farther ("killed in Iran has risen to 731; Iraq's toll stands at 58");
@@ -884,115 +635,6 @@ def _assign(candidates: list[_Candidate], watch_count: int) -> list[_Candidate]:
                 if not builtin_phase:
                     watch_terms.add(cand.term)
     return chosen
-
-
-def _windows(
-    text: str, low: str, sentence: _Sentence, clauses: set[int]
-) -> list[tuple[int, int, str]]:
-    """Window, plan, cumulative, rise and attribution phrases in these clauses. The big pattern
-    is tried only at words that can start it: ~10x cheaper than scanning every position."""
-    found: list[tuple[int, int, str]] = []
-    for lo, hi in sentence.spans(clauses):
-        last = -1
-        for word in _WINDOW_START.finditer(low, lo, hi):
-            if word.start() < last:
-                continue
-            match = _WINDOW.match(text, word.start(), sentence.end)
-            if match:
-                found.append((match.start(), match.end(), match.lastgroup or ""))
-                last = match.end()
-        for year in _YEAR.finditer(text, lo, hi):
-            before = text[max(0, year.start() - 12) : year.start()].split()
-            dated = bool(before) and before[-1].strip(".,").lower() in _YEAR_LEAD
-            if not dated and _COUNT_NOUN_AFTER.match(text, year.end()):
-                continue  # "2000 people": a count, not a year
-            kind = "cumulative" if year.group("since") else "past"
-            found.append((year.start(), year.end(), kind))
-    found.sort()
-    return found
-
-
-_HISTORY_KINDS = frozenset({"earlier", "past"})
-
-
-def _window_for(
-    text: str,
-    windows: list[tuple[int, int, str]],
-    mention: NumberMention,
-    spec: MetricSpec,
-) -> tuple[str | None, str | None]:
-    """The window or plan (in the number's clause) that makes this count something other than
-    the metric, if any, and its kind."""
-    own = _own_terms(spec)
-    here = [
-        w
-        for w in windows
-        if not (w[0] < mention.end and w[1] > mention.start)
-        # "has offered 12%" for an offer metric: its own term is no plan
-        and (w[2] != "planned" or " ".join(text[w[0] : w[1]].lower().split()) not in own)
-    ]
-    kinds = {w[2] for w in here}
-    # A window makes a count a flow ("killed since Friday"); a rate or a sum of money stated
-    # "last month" is still that rate, so only plans and past years apply to them.
-    counts = spec.unit == "people" or spec.cumulative
-    money = spec.unit.startswith("currency")
-    for w_start, w_end, kind in here:
-        phrase = " ".join(text[w_start:w_end].split())
-        if kind == "planned" and money and phrase.lower() == "will":
-            continue  # money is pledged for the future: "will triple it to $120bn a year"
-        if kind in ("planned", "earlier") or (kind in ("strong", "past") and counts):
-            return phrase, kind
-    if not counts:
-        past = [w for w in here if w[2] == "past"]
-        if past and _older_year(text, past[0], mention):
-            return " ".join(text[past[0][0] : past[0][1]].split()), "past"
-    if not spec.cumulative or "cumulative" in kinds or "rise" in kinds:
-        return None, None
-    if _ALL_BEFORE.search(text, max(0, mention.start - 6), mention.start):
-        return None, None  # "all 20 hostages came home on Monday": the whole count, dated
-    for w_start, w_end, kind in here:
-        if kind == "weak" and not _attributed(text, here, w_start, w_end, mention.start):
-            return " ".join(text[w_start:w_end].split()), kind
-    return None, None
-
-
-@lru_cache(maxsize=256)
-def _own_terms(spec: MetricSpec) -> frozenset[str]:
-    return frozenset(" ".join(t.lower().split()) for t in _with_participles(spec.terms))
-
-
-_ALL_BEFORE = re.compile(r"(?<!\w)(?i:all)\s+$")
-_ANY_YEAR = re.compile(r"(?<![\w,.])(?:1[89]\d\d|20\d\d)(?=[-–/]\d|(?![\w%-]|[.,]\d))")
-
-
-def _older_year(text: str, window: tuple[int, int, str], mention: NumberMention) -> bool:
-    """A rate dated by a year older than the newest the article names is a past value
-    ("peaked at 11.1% in October 2022"); the newest year is the current period."""
-    year = _ANY_YEAR.search(text, window[0], window[1])
-    if year is None:
-        return False
-    return int(year.group()) < _newest_year(text)
-
-
-@lru_cache(maxsize=4)
-def _newest_year(text: str) -> int:
-    return max((int(y.group()) for y in _ANY_YEAR.finditer(text)), default=0)
-
-
-def _attributed(
-    text: str, here: list[tuple[int, int, str]], w_start: int, w_end: int, number: int
-) -> bool:
-    """ "the ministry said on Tuesday", "On Tuesday, officials said 67,074...": the day dates
-    the report, not the count. "killed 18 on Thursday, officials said" stays a window: there
-    the attribution comes after the number."""
-    for s_start, s_end, kind in here:
-        if kind != "said":
-            continue
-        if s_end <= w_start and len(text[s_end:w_start].split()) <= 2:
-            return True
-        if w_end <= s_start < number and len(text[w_end:s_start].split()) <= 5:
-            return True
-    return False
 
 
 def _primary(figures: list[Figure], specs: Sequence[MetricSpec]) -> list[Figure]:
