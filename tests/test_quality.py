@@ -69,7 +69,15 @@ def test_json_output_carries_every_score(capsys: pytest.CaptureFixture[str]) -> 
     assert quality.main(["--json", "--story", "seeds/gaza"]) == 0
     data = json.loads(capsys.readouterr().out)
     seeds = data["stories"]["seeds/gaza"]
-    assert set(seeds["scores"]) == {"figures", "windowed", "changes", "positions", "shifts"}
+    assert set(seeds["scores"]) == {
+        "figures",
+        "windowed",
+        "changes",
+        "positions",
+        "shifts",
+        "positions_configured",
+        "shifts_configured",
+    }
     assert {"tp", "fp", "fn", "precision", "recall"} <= set(seeds["scores"]["changes"])
     assert "rounding_stale_alerts" in data["overall"]
 
