@@ -36,6 +36,8 @@ def window(text: str, number: str, spec: MetricSpec) -> tuple[str | None, str | 
         ("They have offered 12%.", "12%", OFFER, None),
         ("They had first offered 10%.", "10%", OFFER, "earlier"),
         ("All 20 were killed on Monday.", "20", TOLL, None),
+        ("The 2026 floods have killed 31 people.", "31", TOLL, None),
+        ("The 2017 floods killed 31 people.", "31", TOLL, "past"),
     ],
 )
 def test_window_kinds(text: str, number: str, spec: MetricSpec, kind: str | None) -> None:

@@ -975,17 +975,25 @@ RISE_VERBS: tuple[str, ...] = (
     "raising",
     "pushing",
     "now",
-    # A revised or perfect-tense total is the running one: "lowered its toll from Tuesday's
-    # quake to 58", "750 people have been killed by Tuesday's earthquake".
+    # A revised total is the running one: "lowered its toll from Tuesday's quake to 58".
     "lowered",
     "raised",
     "revised",
     "updated",
+)
+# The present perfect states where things stand now: "750 people have been killed by Tuesday's
+# earthquake", "the 2026 floods have killed 31". A day or a year in its clause dates the event.
+PERFECT_MARKERS: tuple[str, ...] = (
     "have been",
     "has been",
     "have died",
+    "has died",
     "has killed",
     "have killed",
+    "has risen",
+    "have risen",
+    "has reached",
+    "have reached",
 )
 ATTRIBUTION_VERBS: tuple[str, ...] = (
     "said",

@@ -3,7 +3,8 @@
 "104 killed since Friday", "would release 20", "peaked at 11.1% in October 2022", "had first
 offered $80bn": the phrases in a number's clause (and, for dependent clauses and part asides,
 in the clause they hang on) that make it a windowed, planned or earlier figure. The phrase lists
-are in metrics.py; the kinds are cumulative, strong, weak, earlier, planned, rise, said and past.
+are in metrics.py; the kinds are cumulative, strong, weak, earlier, planned, perfect, rise, said
+and past.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _WINDOW = re.compile(
     rf"|(?P<weak>{_WEAK})"
     rf"|(?P<earlier>{phrases(M.EARLIER_MARKERS)})"
     rf"|(?P<planned>{phrases(M.PLANNED_MARKERS)}|{phrases(M.RETRACTED_MARKERS)})"
+    rf"|(?P<perfect>{phrases(M.PERFECT_MARKERS)})"
     rf"|(?P<rise>{phrases(M.RISE_VERBS)})"
     rf"|(?P<said>{phrases(M.ATTRIBUTION_VERBS)})"
     r")(?![\w-])",
@@ -54,6 +56,7 @@ _WINDOW_FIRST = frozenset(
                 M.PLANNED_MARKERS,
                 M.RETRACTED_MARKERS,
                 M.RISE_VERBS,
+                M.PERFECT_MARKERS,
                 M.ATTRIBUTION_VERBS,
             )
             for phrase in group
@@ -158,13 +161,15 @@ def window_for(
         phrase = " ".join(text[w_start:w_end].split())
         if kind == "planned" and money and phrase.lower() == "will":
             continue  # money is pledged for the future: "will triple it to $120bn a year"
+        if kind == "past" and "perfect" in kinds:
+            continue  # "the 2026 floods have killed 31": the year names the ongoing event
         if kind in ("planned", "earlier") or (kind in ("strong", "past") and counts):
             return phrase, kind
     if not counts:
         past = [w for w in here if w[2] == "past"]
         if past and _older_year(text, past[0], mention):
             return " ".join(text[past[0][0] : past[0][1]].split()), "past"
-    if not spec.cumulative or "cumulative" in kinds or "rise" in kinds:
+    if not spec.cumulative or kinds & {"cumulative", "rise", "perfect"}:
         return None, None
     if _ALL_BEFORE.search(text, max(0, mention.start - 6), mention.start):
         return None, None  # "all 20 hostages came home on Monday": the whole count, dated
