@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from monitor.store.db import make_engine
 from monitor.store.models import Base
@@ -31,6 +31,10 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two daemons upgrading at once: the second waits here, then finds the schema
+                # at head. (On SQLite the transaction's BEGIN IMMEDIATE does the same.)
+                connection.execute(text("SELECT pg_advisory_xact_lock(727274140)"))
             context.run_migrations()
         connection.commit()
 

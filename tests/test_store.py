@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -203,4 +205,18 @@ def test_sqlite_waits_for_another_writer_instead_of_failing(tmp_path: Path) -> N
     other.close()
     with transaction(factory) as s:
         assert len(feed_store.feed_health(s)) == 1
+    engine.dispose()
+
+
+def test_two_daemons_upgrading_at_once_leave_one_schema(db_url: str, tmp_path: Path) -> None:
+    # Two processes, as two daemons would be (alembic's context is per process, not thread).
+    config = tmp_path / "m.yaml"
+    config.write_text(f"database: {{url: '{db_url}'}}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "monitor", "db", "upgrade", "-c", str(config)]
+    procs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in results] == [0, 0], results
+    engine = make_engine(db_url)
+    assert current_revision(engine) == head_revision(engine)
+    assert set(inspect(engine).get_table_names()) >= TABLES
     engine.dispose()
