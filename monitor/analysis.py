@@ -160,7 +160,11 @@ def analyse(
         if not (watch.actors or watch.discover_actors):
             continue
         positions = find_positions(
-            text, watch.actors, watch.topics, discover_actors=watch.discover_actors
+            text,
+            watch.actors,
+            watch.topics,
+            discover_actors=watch.discover_actors,
+            published=source.published_at.date() if source.published_at else None,
         )
         for position in positions:
             key = f"{position.actor}:{position.topic}"

@@ -64,11 +64,27 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str]:
     body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
     try:
         meta = yaml.safe_load(header) or {}
-    except yaml.YAMLError as exc:
-        raise DocumentError(f"input: {path}: front matter is not valid YAML: {exc}") from exc
+    except yaml.YAMLError:
+        # Hand-written front matter often has an unquoted "title: Live: ..." line; read it
+        # as plain key: value lines rather than refuse the article.
+        meta = _plain_front_matter(header, path)
     if not isinstance(meta, dict):
         raise DocumentError(f"input: {path}: front matter must be key: value lines")
     return {str(k): v for k, v in meta.items()}, body
+
+
+def _plain_front_matter(header: str, path: Path) -> dict[str, object]:
+    meta: dict[str, object] = {}
+    for number, line in enumerate(header.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip().isidentifier():
+            raise DocumentError(
+                f"input: {path}: front matter line {number} is not `key: value`: {line!r}"
+            )
+        meta[key.strip()] = value.strip().strip('"').strip("'")
+    return meta
 
 
 def _published(value: object, path: Path) -> datetime | None:
