@@ -88,25 +88,23 @@ class RecordedChange:
 
 
 class StateCache:
-    """The fact states of one unit of work: loaded once per watch, then read from memory."""
+    """The fact states one unit of work reads and writes, each fetched once by its key."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._rows: dict[tuple[str, str, str], FactStateRow] = {}
-        self._loaded: set[str] = set()
-
-    def _load(self, watch: str) -> None:
-        if watch in self._loaded:
-            return
-        # One indexed range scan per watch: a watch has a few hundred facts at most, however
-        # long its history of observations grows.
-        for row in self._session.scalars(select(FactStateRow).where(FactStateRow.watch == watch)):
-            self._rows[(row.watch, row.kind, row.key)] = row
-        self._loaded.add(watch)
+        self._rows: dict[tuple[str, str, str], FactStateRow | None] = {}
 
     def row(self, watch: str, kind: str, key: str) -> FactStateRow | None:
-        self._load(watch)
-        return self._rows.get((watch, kind, key))
+        slot = (watch, kind, key)
+        if slot not in self._rows:
+            # A unique-index lookup: its cost does not grow with the history of observations,
+            # nor with how many facts a watch has accumulated (discovered actors and topics).
+            self._rows[slot] = self._session.scalar(
+                select(FactStateRow).where(
+                    FactStateRow.watch == watch, FactStateRow.kind == kind, FactStateRow.key == key
+                )
+            )
+        return self._rows[slot]
 
     def get(self, watch: str, kind: str, key: str) -> dict[str, Any] | None:
         row = self.row(watch, kind, key)
