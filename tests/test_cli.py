@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,13 +20,10 @@ DAY_ONE = ROOT / "seeds" / "gaza" / "pages" / "example-news" / "talks-day-two.ht
 
 def demo_config(tmp_path: Path) -> Path:
     source = (ROOT / "seeds" / "gaza" / "config.yaml").read_text(encoding="utf-8")
+    source = re.sub(r"\$\{DEMO_BASE_URL(:-[^}]*)?\}", "http://127.0.0.1:9", source)
+    source = re.sub(r"\$\{DEMO_DIR(:-[^}]*)?\}", str(tmp_path), source)
     path = tmp_path / "monitor.yaml"
-    path.write_text(
-        source.replace("${DEMO_BASE_URL}", "http://127.0.0.1:9").replace(
-            "${DEMO_DIR}", str(tmp_path)
-        ),
-        encoding="utf-8",
-    )
+    path.write_text(source, encoding="utf-8")
     return path
 
 
