@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from monitor.store import feeds as feed_store
 from monitor.store.db import transaction
 from monitor.store.models import ArticleRow, ArticleVersionRow, FeedEntryRow
-from tests.support.httpd import LoopbackServer
+from tests.support.httpd import Exchange, LoopbackServer
 from tests.support.world import T0, make_config, page, rss, world
 
 BODY = [
@@ -177,9 +178,9 @@ def test_one_failing_feed_is_recorded_and_backs_off_while_others_go_on(
         assert health["good"].next_poll_at == T0 + timedelta(minutes=10)
 
 
-def test_429_retry_after_pushes_the_next_poll(http_server: LoopbackServer, sqlite_url: str) -> None:
+def test_429_retry_after_pushes_the_next_poll(http_server: LoopbackServer, db_url: str) -> None:
     http_server.route("/busy.xml", status=429, headers={"Retry-After": "7200"})
-    config = make_config(sqlite_url, [("busy", http_server.url("/busy.xml"))])
+    config = make_config(db_url, [("busy", http_server.url("/busy.xml"))])
     with world(config) as w:
         assert w.report("busy").status == "error"
         with transaction(w.store.factory) as s:
@@ -244,7 +245,7 @@ def test_entries_without_pages_are_read_from_their_summary(
         assert count(w.store.factory, ArticleVersionRow) == 2
 
 
-def test_a_feed_of_5000_entries(http_server: LoopbackServer, sqlite_url: str) -> None:
+def test_a_feed_of_5000_entries(http_server: LoopbackServer, db_url: str) -> None:
     entries = [
         {
             "title": f"Brief {i}",
@@ -255,7 +256,7 @@ def test_a_feed_of_5000_entries(http_server: LoopbackServer, sqlite_url: str) ->
         for i in range(5000)
     ]
     http_server.route("/big.xml", body=rss(entries))
-    config = make_config(sqlite_url, [("big", http_server.url("/big.xml"))])
+    config = make_config(db_url, [("big", http_server.url("/big.xml"))])
     with world(config) as w:
         report = w.report("big")
         assert (report.entries, report.new_articles) == (5000, 5000)
@@ -298,3 +299,53 @@ def test_nul_and_control_characters_never_reach_the_database(
             titles = [a.title or "" for a in s.scalars(select(ArticleRow))]
     assert all("\x00" not in t and "\x07" not in t and "\x1b" not in t for t in texts + titles)
     assert any("mediators" in t for t in texts)
+
+
+def _slow(exchange: Exchange) -> None:
+    if exchange.sleep(3):
+        exchange.send(200, b"<rss/>")
+
+
+@pytest.mark.parametrize(
+    ("route", "private_ok", "expected"),
+    [
+        (
+            {"status": 302, "headers": {"Location": "http://10.0.0.1/feed.xml"}},
+            True,
+            "refused private address 10.0.0.1",
+        ),
+        ({"body": b"<rss>" + b"x" * 3_000_000}, True, "larger than"),
+        ({"handler": _slow}, True, "deadline"),
+        ({"body": b"<rss/>"}, False, "refused loopback address"),
+    ],
+    ids=["redirect-to-private", "body-past-cap", "too-slow", "loopback-with-guard-on"],
+)
+def test_fetch_faults_are_recorded_on_the_feed(
+    http_server: LoopbackServer,
+    db_url: str,
+    route: dict[str, object],
+    private_ok: bool,
+    expected: str,
+) -> None:
+    http_server.route("/feed.xml", **route)  # type: ignore[arg-type]
+    config = make_config(
+        db_url,
+        [("f", http_server.url("/feed.xml"))],
+        http={"allow_private_hosts": private_ok, "timeout": "1s", "max_bytes": "2MB"},
+    )
+    if route.get("status") == 302:
+        # The redirect itself is on loopback; the guard must stop the hop to 10.0.0.1.
+        from monitor.fetch import Fetcher, HttpSettings
+
+        settings = HttpSettings(timeout=1.0, allow_private_hosts=False)
+        fetcher = Fetcher(settings, allowed_addresses=("127.0.0.1",))
+    else:
+        fetcher = None
+    with world(config, fetcher=fetcher) as w:
+        report = w.report("f")
+        assert report.status == "error"
+        assert expected in (report.error or "")
+        with transaction(w.store.factory) as s:
+            (health,) = feed_store.feed_health(s)
+        assert health.consecutive_failures == 1
+        assert expected in (health.last_error or "")

@@ -71,12 +71,14 @@ class World:
 
 
 @contextmanager
-def world(config: Config, clock: Clock | None = None) -> Iterator[World]:
+def world(
+    config: Config, clock: Clock | None = None, fetcher: Fetcher | None = None
+) -> Iterator[World]:
     clock = clock or Clock()
     store = open_store(config, check_schema=False)
     upgrade(store.engine)
     sync_config_feeds(store, config, now=clock())
-    with Fetcher(http_settings(config)) as fetcher:
+    with fetcher or Fetcher(http_settings(config)) as fetcher:
         ctx = poll_context(config, store, fetcher, owner="test-worker", clock=clock)
         try:
             yield World(config=config, store=store, clock=clock, ctx=ctx)
