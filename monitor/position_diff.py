@@ -11,13 +11,17 @@ Pure: no clock (the caller passes `observed_at`), no database. For one actor and
    shift from, and "said" followed by "agreed" in another outlet is too often the same news.
 4. A restatement (Position.reaffirmed: "reiterated", "position is unchanged", "would not improve
    its offer") is a `reinforcement` whatever its stance word: it says that nothing moved.
-5. A stance of another family is a `shift`: alerted. The families are the hard line (demand,
-   vow, reject: insisting on something is refusing its opposite, "demands 9%" and "rejected the
-   4% offer" are one position), the offer (propose), agreement (accept) and denial (deny).
-   Significance 1.0 when the polarity flips (accept or propose against reject or deny), 0.9 when
-   the actor comes to accept, 0.75 otherwise.
-6. Another stance of the same family (demand -> reject), or the same stance with a materially
-   different claim (`claims_differ`), is a `refinement`. They have
+5. A stance of another family is a `shift`: alerted. The families are insistence (demand, vow:
+   "demands guarantees" and "vowed to continue until" hold the same line), refusal (reject:
+   "demands 25%" then "rejected the improved offer" is news, the actor turned something down),
+   the offer (propose), agreement (accept) and denial (deny). Two moves are no shift
+   (RESTATEMENTS): an offer after an agreement ("agreed to release the captives", then "said it
+   would release them") restates what was agreed; a demand or vow after a refusal ("will not
+   join a government that approves coal mines", then "demand a ban on coal mines") says what
+   the refusal insisted on. Significance 1.0 when the polarity flips (accept
+   or propose against reject or deny), 0.9 when the actor comes to accept, 0.75 otherwise.
+6. Another stance of the same family (demand -> vow), a restatement move, or the same
+   stance with a materially different claim (`claims_differ`), is a `refinement`. They have
    significance 0.35 and go to digests only (REFINEMENT_ALERTED): the stance a reader was told
    still holds, only its terms moved, and claims paraphrased by different outlets would otherwise
    alert on wording alone.
@@ -49,6 +53,7 @@ __all__ = [
     "DISPOSITIONS",
     "FAMILIES",
     "REFINEMENT_ALERTED",
+    "RESTATEMENTS",
     "PositionChange",
     "PositionDiff",
     "PositionState",
@@ -68,13 +73,16 @@ SHIFT_OTHER = 0.75
 REFINEMENT = 0.35
 MAX_SOURCES = 20  # a long-running position is reported by many outlets; keep the first few
 FAMILIES = {
-    "demand": "hard line",
-    "vow": "hard line",
-    "reject": "hard line",
+    "demand": "insistence",
+    "vow": "insistence",
+    "reject": "refusal",
     "propose": "offer",
     "accept": "agreement",
     "deny": "denial",
 }
+# (old, new) moves between families that restate rather than move: an offer after an agreement,
+# what the actor insists on after what it refuses (the refusal was the news)
+RESTATEMENTS = frozenset({("accept", "propose"), ("reject", "demand"), ("reject", "vow")})
 _POLARITY = {"accept": 1, "propose": 1, "demand": 0, "vow": 0, "reject": -1, "deny": -1}
 
 
@@ -127,7 +135,8 @@ def diff_position(
         return PositionDiff("baseline", None, new)
     if pos.reaffirmed:
         return PositionDiff("reinforcement", None, _corroborated(current, source))
-    if FAMILIES.get(pos.stance) != FAMILIES.get(current.stance):
+    other_family = FAMILIES.get(pos.stance) != FAMILIES.get(current.stance)
+    if other_family and (current.stance, pos.stance) not in RESTATEMENTS:
         change = PositionChange(
             actor=pos.actor,
             topic=pos.topic,
