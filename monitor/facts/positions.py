@@ -601,14 +601,14 @@ class _Sentence:
     # The walk: from the verb leftwards over fillers, appositives, then the noun phrase.
     def subject(self, i: int) -> _Subject:
         sub = _Subject("none")
-        i = self._skip_fillers(i, sub)
+        i = self._skip_parenthesis(self._skip_fillers(i, sub))
         if i >= 0 and self.toks[i].text == ",":
             comma = self.toks[i].end
             i = self._skip_appositive(i)
             if i < 0:
                 sub.kind, sub.start = "coord", comma  # "Israel rejects the plan, vows to fight on"
                 return sub
-            i = self._skip_fillers(i, sub)
+            i = self._skip_parenthesis(self._skip_fillers(i, sub))
         if i >= 0 and self.toks[i].low in ("who", "which"):
             i -= 1
             if i >= 0 and self.toks[i].text == ",":
@@ -642,6 +642,16 @@ class _Sentence:
             else:
                 return i
             i -= 1
+        return i
+
+    def _skip_parenthesis(self, i: int) -> int:
+        """`i` closes a short parenthesis after the subject ("The Harbour Workers' Union (HWU)
+        demands"): the token before it opens."""
+        if i < 0 or self.toks[i].text != ")":
+            return i
+        for j in range(i - 1, max(-1, i - 12), -1):
+            if self.toks[j].text == "(":
+                return j - 1
         return i
 
     def _skip_appositive(self, i: int) -> int:

@@ -191,7 +191,7 @@ NOMINAL_LINKS: tuple[str, ...] = ("for", "to", "of", "that", "on")
 # Words that are nouns as often as verbs: as a verb they need a clear subject (see engine).
 NOUN_LIKE: frozenset[str] = words(
     "demand demands offer offers plan plans call calls vow vows pledge pledges promise promises "
-    "support supports request requests welcome sign signs want wants claim claims report reports "
+    "support supports request requests welcome sign signs claim claims report reports "
     "post posts back backs float floats"
 )
 
