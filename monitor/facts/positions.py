@@ -21,7 +21,10 @@ the configured aliases; only sentences holding such a word are read further. For
   Buttigieg"; "Egyptian officials" -> "Egypt"); the variants of one name in a text become the
   longest ("Reeves" -> "Rachel Reeves").
 - No stance: a conditional clause ("if/unless/whether/once Hamas accepts", "Should Hamas
-  accept"), a question, speculation ("may", "could", "is expected to accept"), a "would" that
+  accept"), a condition after the stance in its clause ("vowed to fight on, should the group
+  turn it down", "would not proceed if the deal holds"; an offer keeps its condition), a
+  "would" in a sentence with an if-clause ("If X accepted, Egypt would drop ..."), a question,
+  speculation ("may", "could", "is expected to accept"), a "would" that
   nobody is reported as saying, background ("last year", a past perfect outside reported
   speech), an infinitive or gerund governed by another verb ("urged Hamas to accept" is the
   urging), what a negated speech verb governs ("has not said it would"), a refusal to speak
@@ -194,6 +197,10 @@ _TERMINAL = re.compile(r"[.?!]")
 _CLAUSE_CUT = re.compile(r"[,;:\"“”(—–]|\bthat\b")
 _VERB_NEXT = re.compile(r"(?:\bnot|\bnever|n['’]t|\bto|\bof)\s*$")
 _IF = re.compile(r"\b(?:if|unless)\b")
+_CONDITION_AFTER = re.compile(
+    r"(?<!\beven )(?<!\bas )(?<!\band )(?<!\bbut )\bif\b|,\s+(?:should|were|had)\s+(?!not\b)\w"
+)
+_CLAUSE_END = re.compile(r"[;\"“”—]")
 _SUBORDINATE = re.compile(S.CLAIM_SUBORDINATORS, re.IGNORECASE)
 _PLURAL_NP = re.compile(
     r"\b(?:the|his|her|their|its|these|those|many|some|several|other|both)\s+(?:[a-z-]+\s+){0,2}?"
@@ -1503,6 +1510,8 @@ class _SentencePass:
             begin, end, verb_first = self._clause_start(t.start), self._aux_start(t), False
         if self._background(sub.start if sub.start >= 0 else t.start, max(end, t.end)):
             return
+        if self._condition_after(t, end):
+            return  # "vowed to fight on, should the group turn the proposal down"
         if self.ctx.past_days and _past_tense(first) and self._dated_before(begin, end):
             return  # "On Tuesday, it turned down ..." in Sunday's article
         said = self.low[begin:end].split()[:1]
@@ -1544,6 +1553,8 @@ class _SentencePass:
             return False
         if first in ("would", "wouldn't", "wouldn’t") and not reported:
             return False
+        if (first.startswith("would") or "would" in sub.auxes) and _IF.search(self.low):
+            return False  # "If Ethiopia accepted arbitration, Egypt would drop its objection"
         if "had" in sub.auxes and not reported:
             return False  # past perfect outside reported speech: background
         if first in S.NOUN_LIKE:
@@ -1564,6 +1575,19 @@ class _SentencePass:
             if after.startswith((" of ", " by ")):
                 return False
         return True
+
+    def _condition_after(self, t: _Trigger, claim_end: int) -> bool:
+        """A condition follows the stance within its clause: " if ..." (not "even if", "as
+        if", "and if") or an inverted ", should the group ..." before the next stance or speech
+        verb (or the end of its claim), quote or semicolon. An offer is conditional by nature
+        ("ready to cap subsidies if the EU drops its tariffs" is the offer): it stays."""
+        if not self.conditional or t.cls == "propose":
+            return False
+        nxt = self._next_trigger(t)
+        end = max(nxt.start if nxt is not None else len(self.low), claim_end)
+        cut = _CLAUSE_END.search(self.low, t.end, end)
+        end = cut.start() if cut else end
+        return _CONDITION_AFTER.search(self.low, t.end, end) is not None
 
     def _dated_before(self, begin: int, end: int) -> bool:
         """The clause or the sentence's opening names a weekday before the article's day."""
