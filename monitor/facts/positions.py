@@ -1503,6 +1503,8 @@ class _SentencePass:
         if t.cls == "demand" and t.text.startswith(("mak", "made", "condition")) and " " in t.text:
             begin = t.start + t.text.index(" ") + 1  # "made [the release ...] conditional on ..."
             end = max(end, t.end)
+        if t.cls == "reject" and t.text.startswith(("keep", "kept")):
+            begin, end = t.start + t.text.index(" ") + 1, t.end  # "keep [the crossing closed]"
         if t.cls == "vow" and "until" in t.text:
             begin = t.start
             verb_first = True

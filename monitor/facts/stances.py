@@ -15,8 +15,11 @@ def words(text: str) -> frozenset[str]:
 VOW_PHRASES: tuple[str, ...] = (
     r"(?:will|would|shall) not (?:stop|rest|end|cease|halt|give up)\b(?:[^.;?!]{0,80}?)\buntil",
     r"(?:won['’]t|wouldn['’]t) (?:stop|rest|end|cease|halt|give up)\b(?:[^.;?!]{0,80}?)\buntil",
+    # the span stops at a coordinated verb: in "will keep X closed and has refused to let Y in
+    # until ...", the "until" belongs to the refusal
     r"(?:continue[sd]?|continuing|keeps?|kept|keeping|press(?:es|ed)? on|fight(?:s|ing)? on"
-    r"|carr(?:y|ies|ied) on|go(?:es)? on)\b(?:[^.;?!\"“”]{0,80}?)\buntil",
+    r"|carr(?:y|ies|ied) on|go(?:es)? on)\b"
+    r"(?:(?!\band (?:has|have|had|will|is|are|was|were)\b)[^.;?!\"“”]){0,80}?\buntil",
     r"(?:is|are|was|were|remains?|remained) (?:fully |firmly |still )?committed to",
     r"vow(?:s|ed|ing)?",
     r"pledg(?:e|es|ed|ing)",
@@ -31,6 +34,8 @@ REJECT_PHRASES: tuple[str, ...] = (
     r"(?:will|would|shall) (?:not|never)",
     r"(?:won['’]t|wouldn['’]t)",
     r"rul(?:e|es|ed|ing) out",
+    # keeping a door closed is refusing to open it ("will keep the crossing closed")
+    r"(?:keeps?|kept|keeping) (?:[\w'’-]+ ){1,4}?(?:closed|shut|sealed)",
     r"turn(?:s|ed|ing)? down",
     r"walk(?:s|ed)? away from",
     r"balk(?:s|ed)? at",
