@@ -1514,7 +1514,11 @@ class _SentencePass:
             return
         if self._condition_after(t, end):
             return  # "vowed to fight on, should the group turn the proposal down"
-        if self.ctx.past_days and _past_tense(first) and self._dated_before(begin, end):
+        if (
+            self.ctx.past_days
+            and _past_tense(first)
+            and self._dated_before(begin, begin if verb_first else end)
+        ):
             return  # "On Tuesday, it turned down ..." in Sunday's article
         said = self.low[begin:end].split()[:1]
         if t.cls == "reject" and said and said[0] in S.UNSPOKEN_VERBS:
@@ -1592,7 +1596,9 @@ class _SentencePass:
         return _CONDITION_AFTER.search(self.low, t.end, end) is not None
 
     def _dated_before(self, begin: int, end: int) -> bool:
-        """The clause or the sentence's opening names a weekday before the article's day."""
+        """The clause or the sentence's opening names a weekday before the article's day. The
+        caller passes `end` = `begin` for an infinitive claim: in "agreed to reopen the crossing
+        on Wednesday" the day dates the reopening, not the agreement."""
         for m in _ON_DAY.finditer(self.low, 0, end):
             day = m.group(1) or m.group(2)
             if day in self.ctx.past_days and (m.start() < 40 or m.start() >= begin - 60):
