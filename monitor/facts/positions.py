@@ -308,11 +308,13 @@ def _engine(
     for name, terms in topics:
         alts = "|".join(_term_regex(t) for t in (name, *terms) if t.strip())
         compiled.append((name, re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)))
+    # a "surname" that is an actor's own name makes a place ("Port Sudan"), no person
+    single = {name.casefold() for name, _ in actors}
     persons = frozenset(
         form.casefold()
         for _, aliases in actors
         for alias in aliases
-        if _surname(alias)
+        if _surname(alias) and (_surname(alias) or "").casefold() not in single
         for form in (" ".join(alias.split()), _surname(alias) or "")
     )
     heads: dict[str, set[str]] = {}

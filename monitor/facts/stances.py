@@ -435,7 +435,8 @@ OBLIGATION = r"(?:must|should|needs? to|needed to|has to|have to|had to|ought to
 # Where a claim ends: the next clause, an attribution, or a change of speaker.
 CLAIM_STOPS = (
     r"[;:]|,\s*[\"“]|\s[—–]\s|\s--\s|\((?!\d)"
-    r"|,\s*(?:but|while|whereas|although|though|as|after|before|despite|even as|amid|and|adding"
+    r"|,\s*(?:but|while|whereas|although|though|even though|as|after|before|despite|even as|amid"
+    r"|and|adding|even if"
     r"|saying|according to|which|who|in a statement)\b"
     r"|\s(?:but|while|whereas)\s"
     r"|,\s*(?:[\w'’.-]+\s+){0,6}?(?:said|says|told|added|stated|noted|wrote)\b"
