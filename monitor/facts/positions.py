@@ -40,6 +40,8 @@ the configured aliases; only sentences holding such a word are read further. For
   demand unacceptable", "said the plan was a good basis") rejects or accepts it. A statement
   with no stance is "other" (claim: what was said; a quote before "he told reporters").
 - Claim: the clause the stance governs, up to the next clause, attribution or closing quote.
+- A refusal of one thing "without" another also demands the other ("will not accept any
+  filling without a binding agreement": reject filling, demand the agreement).
 - Topic: every configured topic named in the claim's main part ("end the war and withdraw"
   gives two positions; "release the captives in stages tied to the withdrawal" only the first),
   else the first one named anywhere in the claim, else one named by the stance words themselves
@@ -200,6 +202,7 @@ _IF = re.compile(r"\b(?:if|unless)\b")
 _CONDITION_AFTER = re.compile(
     r"(?<!\beven )(?<!\bas )(?<!\band )(?<!\bbut )\bif\b|,\s+(?:should|were|had)\s+(?!not\b)\w"
 )
+_WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;\"“”—]")
 _SUBORDINATE = re.compile(S.CLAIM_SUBORDINATORS, re.IGNORECASE)
 _PLURAL_NP = re.compile(
@@ -1125,6 +1128,19 @@ def _topics(engine: _Engine, found: _Found, section: str | None, sentence: str =
     return [head] if head else []
 
 
+def _required(engine: _Engine, found: _Found) -> list[str]:
+    """A refusal of one thing "without" another demands the other: "will not accept any filling
+    without a binding agreement" also demands the agreement (topics named only after
+    "without")."""
+    if found.stance != "reject" or not engine.topics:
+        return []
+    m = _WITHOUT.search(found.claim)
+    if not m:
+        return []
+    before, after = found.claim[: m.start()], found.claim[m.end() :]
+    return [name for name, p in engine.topics if p.search(after) and not p.search(before)]
+
+
 # --- the sentence pass --------------------------------------------------------------------------
 @dataclass(slots=True)
 class _Trigger:
@@ -1850,6 +1866,11 @@ def _positions_of(
                 reaffirmed=f.reaffirmed,
             )
             for topic in (_topics(engine, f, section, sentence) if f.claim else [])
+            for actor in f.actors
+        )
+        out.extend(
+            Position(actor, topic, "demand", f.claim, sentence, start, quoted=f.quoted)
+            for topic in _required(engine, f)
             for actor in f.actors
         )
     if p.speaker:

@@ -471,7 +471,8 @@ GENERIC_HEADS: frozenset[str] = words(
 # ("release the captives in stages tied to the withdrawal" is about the captives).
 CLAIM_SUBORDINATORS = (
     r"\b(?:as|while|whereas|tied to|linked to|conditional on|in exchange for|in return for|after"
-    r"|before|until|once|if|unless|within|so that|under which|which|who|because|since|provided)\b"
+    r"|before|until|once|if|unless|within|so that|under which|which|who|because|since|provided"
+    r"|without)\b"
 )
 # Adjectives of peoples and places: "the Palestinian group" is a definite description, and such
 # a word alone ("a Palestinian official") names no actor.
