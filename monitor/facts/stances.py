@@ -436,7 +436,7 @@ OBLIGATION = r"(?:must|should|needs? to|needed to|has to|have to|had to|ought to
 CLAIM_STOPS = (
     r"[;:]|,\s*[\"“]|\s[—–]\s|\s--\s|\((?!\d)"
     r"|,\s*(?:but|while|whereas|although|though|even though|as|after|before|despite|even as|amid"
-    r"|and|adding|even if"
+    r"|and|adding|even if|in an? (?:attempt|bid|effort) to|seeking to|hoping to|aiming to"
     r"|saying|according to|which|who|in a statement)\b"
     r"|\s(?:but|while|whereas)\s"
     r"|,\s*(?:[\w'’.-]+\s+){0,6}?(?:said|says|told|added|stated|noted|wrote)\b"
