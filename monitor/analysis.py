@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -33,6 +33,8 @@ from monitor.position_diff import (
 from monitor.store.facts import ChangeRecord, Finding, ObservationRecord
 
 StateReader = Callable[[str, str, str], dict[str, Any] | None]
+# Loads the states of many keys at once, so that `states` then answers from memory.
+Prefetch = Callable[[str, str, Collection[str]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ def analyse(
     observed_at: datetime,
     all_mentions: bool = False,
     revision_of: str | None = None,
+    prefetch: Prefetch | None = None,
 ) -> list[Finding]:
     """Every figure and position the relevant watches see, diffed against current state.
 
@@ -144,9 +147,12 @@ def analyse(
         return local[slot]
 
     for watch in watches:
-        for figure in find_figures(
+        figures = find_figures(
             text, watch.metrics, use_builtins=watch.use_builtins, all_mentions=all_mentions
-        ):
+        )
+        if prefetch is not None and figures:
+            prefetch(watch.name, "figure", {f.key for f in figures})
+        for figure in figures:
             spec = watch.spec_for(figure.key)
             if spec is None:
                 continue
@@ -166,6 +172,8 @@ def analyse(
             discover_actors=watch.discover_actors,
             published=source.published_at.date() if source.published_at else None,
         )
+        if prefetch is not None and positions:
+            prefetch(watch.name, "position", {f"{p.actor}:{p.topic}" for p in positions})
         for position in positions:
             key = f"{position.actor}:{position.topic}"
             raw = read(watch.name, "position", key)

@@ -133,6 +133,7 @@ def replay_files(config: Config, paths: Sequence[Path]) -> list[dict[str, Any]]:
                         source=doc.source,
                         watches=relevant,
                         states=cache.get,
+                        prefetch=cache.prefetch,
                         observed_at=now,
                     )
                     record_findings(session, None, findings, now=now, routes={}, cache=cache)

@@ -428,6 +428,7 @@ def _check_article(
             source=source,
             watches=relevant,
             states=cache.get,
+            prefetch=cache.prefetch,
             observed_at=now,
             revision_of=revision_of,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -105,6 +105,26 @@ class StateCache:
                 )
             )
         return self._rows[slot]
+
+    def prefetch(self, watch: str, kind: str, keys: Collection[str]) -> None:
+        """Load the states of `keys` in one query (one unique-index probe per key)."""
+        wanted = [k for k in keys if (watch, kind, k) not in self._rows]
+        if not wanted:
+            return
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = {
+                row.key: row
+                for row in self._session.scalars(
+                    select(FactStateRow).where(
+                        FactStateRow.watch == watch,
+                        FactStateRow.kind == kind,
+                        FactStateRow.key.in_(chunk),
+                    )
+                )
+            }
+            for key in chunk:
+                self._rows[(watch, kind, key)] = found.get(key)
 
     def get(self, watch: str, kind: str, key: str) -> dict[str, Any] | None:
         row = self.row(watch, kind, key)
