@@ -349,3 +349,40 @@ def test_fetch_faults_are_recorded_on_the_feed(
             (health,) = feed_store.feed_health(s)
         assert health.consecutive_failures == 1
         assert expected in (health.last_error or "")
+
+
+def test_the_daemon_poller_writes_unchanged_feeds_at_its_next_tick(
+    http_server: LoopbackServer, sqlite_url: str
+) -> None:
+    import threading
+    import time
+
+    from monitor.daemon import Poller
+
+    http_server.route(
+        "/u.xml",
+        handler=lambda ex: (
+            ex.send(304, b"")
+            if ex.headers.get("if-none-match") == '"v1"'
+            else ex.send(200, rss([]), {"ETag": '"v1"'})
+        ),
+    )
+    config = make_config(sqlite_url, [("u", http_server.url("/u.xml"))])
+    with world(config) as w:
+        w.poll()  # the 200: validators stored
+        w.clock.advance(minutes=20)
+        poller = Poller(w.ctx, threading.Event())
+        assert poller.tick() == 1
+        deadline = time.monotonic() + 10
+        while poller._in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with transaction(w.store.factory) as s:
+            (before,) = feed_store.feed_health(s)
+        assert before.leased_by == "test-worker"  # polled, success not yet written
+        assert poller.tick() == 0  # flushes first; the feed is no longer due
+        with transaction(w.store.factory) as s:
+            (after,) = feed_store.feed_health(s)
+        assert after.leased_by is None
+        assert after.last_success_at == w.clock.now
+        assert after.next_poll_at == w.clock.now + timedelta(minutes=15)
+        assert poller.shutdown(1.0)
