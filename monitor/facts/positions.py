@@ -43,7 +43,9 @@ the configured aliases; only sentences holding such a word are read further. For
 - A refusal of one thing "without" another also demands the other ("will not accept any
   filling without a binding agreement": reject filling, demand the agreement).
 - Topic: every configured topic named in the claim's main part ("end the war and withdraw"
-  gives two positions; "release the captives in stages tied to the withdrawal" only the first),
+  gives two positions; "release the captives in stages tied to the withdrawal" only the first;
+  "join talks on the pension reform" only the talks: a topic after "on"/"about" is the
+  earlier one's subject),
   else the first one named anywhere in the claim, else one named by the stance words themselves
   ("offered 4%": an offer; for a nominal, "its pay offer to", first), else for a vague claim
   ("welcomed the agreement") the only one named in its clause, else the topic of the section
@@ -201,6 +203,9 @@ _VERB_NEXT = re.compile(r"(?:\bnot|\bnever|n['’]t|\bto|\bof)\s*$")
 _IF = re.compile(r"\b(?:if|unless)\b")
 _CONDITION_AFTER = re.compile(
     r"(?<!\beven )(?<!\bas )(?<!\band )(?<!\bbut )\bif\b|,\s+(?:should|were|had)\s+(?!not\b)\w"
+)
+_ABOUT = re.compile(
+    r"\b(?:on|about|over|regarding|concerning)\s+(?:(?:the|a|an|its|their|his|her|any)\s+)?$"
 )
 _WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;\"“”—]")
@@ -1105,14 +1110,26 @@ def _topics(engine: _Engine, found: _Found, section: str | None, sentence: str =
         return [own]
     main = _SUBORDINATE.search(claim, 1)
     main_end = main.start() if main else len(claim)
-    named: list[tuple[int, int, str]] = []
+    named: list[tuple[int, int, str, int]] = []
     for order, (name, pattern) in enumerate(engine.topics):
         m = pattern.search(claim)
         if m:
-            named.append((m.start(), order, name))
+            named.append((m.start(), order, name, m.end()))
     named.sort()
     if named:
-        in_main = [name for start, _, name in named if start < main_end]
+        in_main: list[str] = []
+        last_end = -1
+        for start, _, name, end in named:
+            if start >= main_end:
+                break
+            if (
+                last_end >= 0
+                and _ABOUT.search(claim, last_end, start)
+                and "," not in claim[last_end:start]
+            ):
+                continue  # "talks on the pension reform": what the talks are about
+            in_main.append(name)
+            last_end = end
         return in_main or [named[0][2]]
     if trigger and (own := _named(engine, trigger)):
         return [own]
