@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.analysis import WatchSpec, analyse, is_relevant
-from monitor.articles import content_hash, extract_article, normalise_text, text_diff
+from monitor.articles import (
+    ExtractedArticle,
+    content_hash,
+    extract_article,
+    normalise_text,
+    text_diff,
+)
 from monitor.config import Config
 from monitor.errors import FetchError, MonitorError
 from monitor.facts.model import Source
@@ -332,114 +338,162 @@ def _take_entry(
             ref = article_store.add_article(
                 session, new, feed_id=claim.id, entry_key=entry.key, now=now, next_check_at=now
             )
+            if not ref.url:
+                # Nothing to fetch: the summary is read in the same unit of work.
+                _store_check(ctx, session, claim, ref, _PageRead(), report)
     except IntegrityError:
         # Another daemon stored it between our look and our write: nothing to do.
         return
     report.new_articles += 1
-    # Fetched outside that transaction: no lock is held during network I/O.
-    _check_article(ctx, claim, ref, report)
+    if ref.url:
+        # Fetched outside that transaction: no lock is held during network I/O.
+        _check_article(ctx, claim, ref, report)
+
+
+@dataclass(frozen=True)
+class _PageRead:
+    """What fetching and extracting an article's page gave."""
+
+    extracted: ExtractedArticle | None = None
+    error: str | None = None
+    empty: bool = False  # fetched, but no article text in it
+
+
+def _read_page(ctx: PollContext, ref: article_store.ArticleRef) -> _PageRead:
+    if not ref.url:
+        return _PageRead()
+    try:
+        page = ctx.fetcher.fetch(ref.url)
+        extracted = extract_article(
+            page.body, url=page.url, max_bytes=ctx.config.http.max_bytes, charset=page.charset
+        )
+    except MonitorError as exc:
+        return _PageRead(error=str(exc))
+    if extracted is None:
+        return _PageRead(error=f"extract: no article text found at {ref.url}", empty=True)
+    return _PageRead(extracted=extracted)
 
 
 def _check_article(
     ctx: PollContext, claim: feed_store.FeedClaim, ref: article_store.ArticleRef, report: PollReport
 ) -> None:
-    """Fetch and extract an article; store a version when its text changed."""
-    now = ctx.clock()
-    error: str | None = None
-    extracted = None
-    page_empty = False
-    if ref.url:
-        try:
-            page = ctx.fetcher.fetch(ref.url)
-            extracted = extract_article(
-                page.body, url=page.url, max_bytes=ctx.config.http.max_bytes, charset=page.charset
-            )
-            if extracted is None:
-                page_empty = True
-                error = f"extract: no article text found at {ref.url}"
-        except MonitorError as exc:
-            error = str(exc)
+    """Fetch and extract an article (no lock held), then store what changed."""
+    page = _read_page(ctx, ref)
     with transaction(ctx.factory) as session:
-        latest = article_store.latest_version(session, ref.id)
-        from_summary = False
-        if extracted is not None:
-            text, title = extracted.text, extracted.title or ref.title
-        elif latest is None and (not ref.url or page_empty or ref.check_count + 1 >= PAGE_ATTEMPTS):
-            # No page text to be had: the feed's own summary is what we can read.
-            text, title, from_summary = ref.summary or "", ref.title, True
-        else:
-            text, title = "", None
-        checked_next = next_check_at(ref.first_seen_at, ctx.config.scheduler.revisit, now=now)
-        if error and latest is None and not from_summary:
-            checked_next = now + _retry_delay(ref.check_count)
-        article_store.schedule_check(
-            session, ref.id, now=now, next_check_at=checked_next, checked=True, error=error
-        )
-        if extracted is not None and extracted.published_at and ref.published_at is None:
-            article_store.update_published(session, ref.id, extracted.published_at)
-        if not normalise_text(text):
-            return
-        digest = content_hash(text)
-        if latest is not None and latest.content_hash == digest:
-            return
-        number = 1 if latest is None else latest.version + 1
-        version_id = article_store.add_version(
-            session,
-            ref.id,
-            article_store.NewVersion(
-                text=text,
-                content_hash=digest,
-                title=title,
-                author=extracted.author if extracted else None,
-                site_name=extracted.site_name if extracted else None,
-                from_summary=from_summary,
-                diff=text_diff(latest.text, text) if latest is not None else None,
-            ),
-            number=number,
-            now=now,
-        )
-        report.versions += 1
-        if number > 1:
-            report.revisions += 1
-        published = ref.published_at or (extracted.published_at if extracted else None) or now
-        if number > 1:
-            # A revision speaks at the time it was seen, not at the original publication:
-            # otherwise the diff would take it for an older report fetched late.
-            published = now
-        source = Source(
-            name=ref.source_name or claim.name,
-            url=ref.url or "",
-            published_at=published,
-            title=title or "",
-        )
-        relevant = [
-            w for w in ctx.watches if is_relevant(w, text, title=title or "", feed=claim.name)
-        ]
-        if not relevant:
-            return
-        cache = StateCache(session)
-        revision_of = None
-        if latest is not None:
-            revision_of = (
-                f"version {latest.version}, as fetched {latest.fetched_at:%d %b %Y %H:%M} UTC"
+        _store_check(ctx, session, claim, ref, page, report)
+
+
+def _store_check(
+    ctx: PollContext,
+    session: Session,
+    claim: feed_store.FeedClaim,
+    ref: article_store.ArticleRef,
+    page: _PageRead,
+    report: PollReport,
+) -> None:
+    """Record the check; store a version when the text changed, and analyse it."""
+    now = ctx.clock()
+    extracted, error = page.extracted, page.error
+    latest = article_store.latest_version(session, ref.id)
+    from_summary = False
+    if extracted is not None:
+        text, title = extracted.text, extracted.title or ref.title
+    elif latest is None and (not ref.url or page.empty or ref.check_count + 1 >= PAGE_ATTEMPTS):
+        # No page text to be had: the feed's own summary is what we can read.
+        text, title, from_summary = ref.summary or "", ref.title, True
+    else:
+        text, title = "", None
+    checked_next = next_check_at(ref.first_seen_at, ctx.config.scheduler.revisit, now=now)
+    if error and latest is None and not from_summary:
+        checked_next = now + _retry_delay(ref.check_count)
+    article_store.schedule_check(
+        session, ref.id, now=now, next_check_at=checked_next, checked=True, error=error
+    )
+    if extracted is not None and extracted.published_at and ref.published_at is None:
+        article_store.update_published(session, ref.id, extracted.published_at)
+    if not normalise_text(text):
+        return
+    digest = content_hash(text)
+    if latest is not None and latest.content_hash == digest:
+        return
+    number = 1 if latest is None else latest.version + 1
+    version_id = article_store.add_version(
+        session,
+        ref.id,
+        article_store.NewVersion(
+            text=text,
+            content_hash=digest,
+            title=title,
+            author=extracted.author if extracted else None,
+            site_name=extracted.site_name if extracted else None,
+            from_summary=from_summary,
+            diff=text_diff(latest.text, text) if latest is not None else None,
+        ),
+        number=number,
+        now=now,
+    )
+    report.versions += 1
+    if number > 1:
+        report.revisions += 1
+    published = ref.published_at or (extracted.published_at if extracted else None) or now
+    if number > 1:
+        # A revision speaks at the time it was seen, not at the original publication:
+        # otherwise the diff would take it for an older report fetched late.
+        published = now
+    source = Source(
+        name=ref.source_name or claim.name,
+        url=ref.url or "",
+        published_at=published,
+        title=title or "",
+    )
+    revision_of = None
+    if latest is not None:
+        revision_of = f"version {latest.version}, as fetched {latest.fetched_at:%d %b %Y %H:%M} UTC"
+    try:
+        with session.begin_nested():
+            _analyse_version(
+                ctx, session, claim, version_id, text, title or "", source, revision_of, report
             )
-        findings = analyse(
-            text,
-            source=source,
-            watches=relevant,
-            states=cache.get,
-            prefetch=cache.prefetch,
-            observed_at=now,
-            revision_of=revision_of,
-        )
-        routes = {}
-        for watch in relevant:
-            route = ctx.routes(watch.name, now)
-            if route is not None:
-                routes[watch.name] = route
-        report.changes.extend(
-            record_findings(session, version_id, findings, now=now, routes=routes, cache=cache)
-        )
+    except Exception:
+        # An engine bug on one article must not block its feed forever: the version is kept,
+        # without findings, and the error is logged with the article.
+        log.exception("analysis: failed on %s; version stored without findings", ref.url)
+
+
+def _analyse_version(
+    ctx: PollContext,
+    session: Session,
+    claim: feed_store.FeedClaim,
+    version_id: int,
+    text: str,
+    title: str,
+    source: Source,
+    revision_of: str | None,
+    report: PollReport,
+) -> None:
+    """Figures and positions of the relevant watches, diffed, stored with their alerts."""
+    now = ctx.clock()
+    relevant = [w for w in ctx.watches if is_relevant(w, text, title=title, feed=claim.name)]
+    if not relevant:
+        return
+    cache = StateCache(session)
+    findings = analyse(
+        text,
+        source=source,
+        watches=relevant,
+        states=cache.get,
+        prefetch=cache.prefetch,
+        observed_at=now,
+        revision_of=revision_of,
+    )
+    routes = {}
+    for watch in relevant:
+        route = ctx.routes(watch.name, now)
+        if route is not None:
+            routes[watch.name] = route
+    report.changes.extend(
+        record_findings(session, version_id, findings, now=now, routes=routes, cache=cache)
+    )
 
 
 def _retry_delay(attempts: int) -> timedelta:

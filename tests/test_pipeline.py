@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from monitor.store import feeds as feed_store
 from monitor.store.db import transaction
-from monitor.store.models import ArticleRow, ArticleVersionRow, FeedEntryRow
+from monitor.store.models import ArticleRow, ArticleVersionRow, FeedEntryRow, ObservationRow
 from tests.support.httpd import Exchange, LoopbackServer
 from tests.support.world import T0, make_config, page, rss, world
 
@@ -386,3 +386,43 @@ def test_the_daemon_poller_writes_unchanged_feeds_at_its_next_tick(
         assert after.last_success_at == w.clock.now
         assert after.next_poll_at == w.clock.now + timedelta(minutes=15)
         assert poller.shutdown(1.0)
+
+
+def test_an_engine_failure_on_one_article_does_not_block_its_feed(
+    http_server: LoopbackServer, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.pipeline as pipeline
+
+    real = pipeline.analyse
+
+    def fragile(text: str, **kwargs: object) -> object:
+        # Fault injection: a bug in an engine, triggered by one article's text.
+        if "BOOM" in text:
+            raise RuntimeError("engine bug")
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "analyse", fragile)
+    entries = [
+        {
+            "title": "a",
+            "guid": "a",
+            "summary": "BOOM the Gaza death toll rose to 67,074.",
+            "published": T0,
+        },
+        {
+            "title": "b",
+            "guid": "b",
+            "summary": "The Gaza death toll rose to 67,194.",
+            "published": T0 + timedelta(minutes=1),
+        },
+    ]
+    http_server.route("/news.xml", body=rss(entries))
+    watch = {"name": "w", "match": ["Gaza"], "recipients": ["desk@example.org"]}
+    config = make_config(db_url, [("news", http_server.url("/news.xml"))], watches=[watch])
+    with world(config) as w:
+        report = w.report("news")
+        assert report.status == "ok", report.error
+        assert (report.new_articles, report.versions) == (2, 2)
+        with transaction(w.store.factory) as s:
+            observed = s.scalar(select(func.count()).select_from(ObservationRow))
+        assert observed  # the second article was analysed
