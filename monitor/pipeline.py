@@ -176,7 +176,7 @@ def _poll(
         report.entries = len(parsed.entries)
         source_name = parsed.title or claim.name
         with transaction(ctx.factory) as session:
-            known = article_store.known_entries(session, claim.id)
+            known = article_store.known_entries(session, claim.id, [e.key for e in parsed.entries])
         for entry in _chronological(parsed.entries):
             if stop is not None and stop.is_set():
                 # Leave the validators untouched so the next poll sees these entries again.
