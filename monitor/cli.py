@@ -174,6 +174,26 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from monitor.runtime import open_store
+    from monitor.store.db import transaction
+    from monitor.store.facts import history
+
+    config = _config(args)
+    store = open_store(config)
+    with transaction(store.factory) as session:
+        items = history(session, watch=args.watch, key=args.key, limit=args.limit)
+    for item in reversed(items):
+        what = item.display or f"{item.stance}: {item.claim}"
+        window = f" [window: {item.window}]" if item.window else ""
+        published = item.published_at.strftime("%Y-%m-%d %H:%M") if item.published_at else "?"
+        _out(f"{published}  {what}{window}  ({item.source_name}; {item.disposition})")
+        _out(f'    "{item.evidence}"')
+    if not items:
+        _out(f"history: nothing stored for {args.key!r} in watch {args.watch!r}")
+    return EXIT_OK
+
+
 def cmd_send_test_email(args: argparse.Namespace) -> int:
     from monitor.notify.compose import ChangeView, compose_alert_email, new_message_id
     from monitor.outbox import email_settings, make_transport
@@ -345,6 +365,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
     p.add_argument("--since", metavar="DURATION", help="only alerts newer than this (24h, 7d)")
     p.add_argument("--retry", action="store_true", help="queue failed alerts again")
+    p = with_config(
+        command(
+            "history",
+            cmd_history,
+            "what was reported about one figure or actor:topic, oldest first, with dispositions",
+            "monitor history -c monitor.yaml --watch gaza-ceasefire death_toll",
+        )
+    )
+    p.add_argument("--watch", required=True, metavar="NAME")
+    p.add_argument("--limit", type=int, default=200, help="at most this many reports")
+    p.add_argument("key", metavar="KEY", help="a metric name, or Actor:topic")
     p = with_config(
         command(
             "send-test-email",

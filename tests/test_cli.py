@@ -159,3 +159,17 @@ def test_send_test_email_reports_a_dead_server(
     code, _, err = run(capsys, "send-test-email", "-c", str(config), "--to", "me@example.org")
     assert code == 1
     assert err.startswith("notify: smtp 127.0.0.1")
+
+
+def test_history_shows_every_report_of_a_fact_with_its_disposition(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_demo(workdir=tmp_path, out=lambda _: None) == 0
+    config = str(demo_config(tmp_path))
+    code, out, _ = run(capsys, "history", "-c", config, "--watch", "gaza-ceasefire", "death_toll")
+    assert code == 0
+    lines = [line for line in out.splitlines() if not line.startswith("    ")]
+    assert lines[0].startswith("2025-10-07")
+    assert any("67,074" in line and "; change)" in line for line in lines)
+    assert any("; stale)" in line for line in lines)
+    assert out.index("more than 66,600") < out.index("67,194")

@@ -261,3 +261,42 @@ def _add_alerts(session: Session, change_id: int, watch: str, route: Route, now:
             )
         )
     return len(route.recipients)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    observed_at: datetime
+    published_at: datetime | None
+    source_name: str | None
+    url: str | None
+    display: str | None
+    stance: str | None
+    claim: str | None
+    window: str | None
+    disposition: str
+    evidence: str
+
+
+def history(session: Session, *, watch: str, key: str, limit: int = 200) -> list[HistoryItem]:
+    """What was reported about one fact, newest first (an index range scan)."""
+    rows = session.scalars(
+        select(ObservationRow)
+        .where(ObservationRow.watch == watch, ObservationRow.key == key)
+        .order_by(ObservationRow.observed_at.desc(), ObservationRow.id.desc())
+        .limit(limit)
+    )
+    return [
+        HistoryItem(
+            observed_at=row.observed_at,
+            published_at=row.published_at,
+            source_name=row.source_name,
+            url=row.url,
+            display=row.display,
+            stance=row.stance,
+            claim=row.claim,
+            window=row.window,
+            disposition=row.disposition,
+            evidence=row.evidence,
+        )
+        for row in rows
+    ]
