@@ -20,7 +20,7 @@ from monitor.diff import (
 )
 from monitor.facts.figures import Figure, find_figures
 from monitor.facts.metrics import BUILTIN_METRICS, MetricSpec, MinChange
-from monitor.facts.model import Source
+from monitor.facts.model import Source, source_to_dict
 from monitor.facts.positions import ActorSpec, Position, TopicSpec, find_positions
 from monitor.position_diff import (
     PositionChange,
@@ -224,15 +224,6 @@ def _figure_finding(watch: str, figure: Figure, source: Source, outcome: FigureD
     )
 
 
-def _source_payload(source: Source) -> dict[str, Any]:
-    return {
-        "name": source.name,
-        "url": source.url,
-        "title": source.title,
-        "published_at": source.published_at.isoformat() if source.published_at else None,
-    }
-
-
 def _figure_change(change: FigureChange, figure: Figure) -> ChangeRecord:
     old: FigureState | None = change.old
     new: FigureState = change.new
@@ -246,12 +237,12 @@ def _figure_change(change: FigureChange, figure: Figure) -> ChangeRecord:
         "delta": _format_delta(delta, new.unit) if delta is not None else None,
         "evidence": new.evidence,
         "highlight": figure.display if figure.display in new.evidence else None,
-        "source": _source_payload(new.source),
+        "source": source_to_dict(new.source),
         "previous": (
             {
                 "evidence": old.evidence,
                 "display": old.display,
-                "source": _source_payload(old.source),
+                "source": source_to_dict(old.source),
             }
             if old
             else None
@@ -337,12 +328,12 @@ def _position_change(change: PositionChange, position: Position) -> ChangeRecord
         "delta": None,
         "evidence": new.evidence,
         "highlight": position.claim if position.claim in new.evidence else None,
-        "source": _source_payload(new.source),
+        "source": source_to_dict(new.source),
         "previous": (
             {
                 "evidence": old.evidence,
                 "display": old_display,
-                "source": _source_payload(old.source),
+                "source": source_to_dict(old.source),
             }
             if old
             else None

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 
 from monitor.facts.figures import Figure
 from monitor.facts.metrics import MetricSpec, MinChange
-from monitor.facts.model import Source
+from monitor.facts.model import Source, parse_timestamp, source_from_dict, source_to_dict
 
 __all__ = [
     "DISPOSITIONS",
@@ -293,35 +293,6 @@ def _format_delta(delta: float, unit: str) -> str:
 
 
 # --- JSON -------------------------------------------------------------------------------------
-def _source_to_dict(source: Source) -> dict[str, object]:
-    return {
-        "name": source.name,
-        "url": source.url,
-        "published_at": source.published_at.isoformat() if source.published_at else None,
-        "title": source.title,
-    }
-
-
-def _source_from_dict(data: object) -> Source:
-    if not isinstance(data, Mapping):
-        raise ValueError("diff: a figure state's source must be an object")
-    published = data.get("published_at")
-    return Source(
-        name=str(data.get("name", "")),
-        url=str(data.get("url", "")),
-        published_at=_datetime(published) if published else None,
-        title=str(data.get("title") or ""),
-    )
-
-
-def _datetime(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"diff: {value!r} is not a timestamp")
-    return datetime.fromisoformat(value)
-
-
 def _number(value: object, name: str, *, optional: bool = False) -> float | None:
     if value is None and optional:
         return None
@@ -358,9 +329,9 @@ def state_to_dict(s: FigureState) -> dict[str, object]:
         "unit": s.unit,
         "display": s.display,
         "evidence": s.evidence,
-        "source": _source_to_dict(s.source),
+        "source": source_to_dict(s.source),
         "observed_at": s.observed_at.isoformat(),
-        "sources": [_source_to_dict(o) for o in s.sources],
+        "sources": [source_to_dict(o) for o in s.sources],
         "left": [[low, high] for low, high in s.left],
     }
 
@@ -369,7 +340,7 @@ def state_from_dict(d: Mapping[str, object]) -> FigureState:
     """The inverse of state_to_dict; raises ValueError naming the field that is wrong."""
     try:
         value = _number(d["value"], "value")
-        source = _source_from_dict(d["source"])
+        source = source_from_dict(d["source"], stage="diff")
         raw_sources = d.get("sources") or []
         if not isinstance(raw_sources, list | tuple):
             raise ValueError("diff: figure state field sources must be a list")
@@ -383,8 +354,8 @@ def state_from_dict(d: Mapping[str, object]) -> FigureState:
             display=str(d.get("display") or ""),
             evidence=str(d.get("evidence") or ""),
             source=source,
-            observed_at=_datetime(d["observed_at"]),
-            sources=tuple(_source_from_dict(o) for o in raw_sources) or (source,),
+            observed_at=parse_timestamp(d["observed_at"], stage="diff"),
+            sources=tuple(source_from_dict(o, stage="diff") for o in raw_sources) or (source,),
             left=_left(d.get("left")),
         )
     except KeyError as exc:

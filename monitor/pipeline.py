@@ -126,9 +126,25 @@ def poll_feed(
     return report
 
 
-def _interval(ctx: PollContext, name: str) -> float:
-    feed = ctx.config.feed(name)
-    return ctx.config.interval_of(feed) if feed else ctx.config.scheduler.default_interval
+def _next_poll(
+    ctx: PollContext,
+    claim: feed_store.FeedClaim,
+    now: datetime,
+    *,
+    failures: int,
+    retry_after: float | None = None,
+) -> datetime:
+    feed = ctx.config.feed(claim.name)
+    sched = ctx.config.scheduler
+    return next_poll_at(
+        now,
+        interval=ctx.config.interval_of(feed) if feed else sched.default_interval,
+        jitter=sched.jitter,
+        failures=failures,
+        max_backoff=sched.max_backoff,
+        rand=ctx.rand(),
+        retry_after=retry_after,
+    )
 
 
 def _fail(
@@ -141,15 +157,8 @@ def _fail(
 ) -> None:
     report.status, report.error = "error", error
     now = ctx.clock()
-    sched = ctx.config.scheduler
-    due = next_poll_at(
-        now,
-        interval=_interval(ctx, claim.name),
-        jitter=sched.jitter,
-        failures=claim.consecutive_failures + 1,
-        max_backoff=sched.max_backoff,
-        rand=ctx.rand(),
-        retry_after=retry_after,
+    due = _next_poll(
+        ctx, claim, now, failures=claim.consecutive_failures + 1, retry_after=retry_after
     )
     log.warning("%s", error, extra={"feed": claim.name})
     with transaction(ctx.factory) as session:
@@ -226,20 +235,11 @@ def _success(
     report: PollReport,
 ) -> feed_store.Success:
     now = ctx.clock()
-    sched = ctx.config.scheduler
-    due = next_poll_at(
-        now,
-        interval=_interval(ctx, claim.name),
-        jitter=sched.jitter,
-        failures=0,
-        max_backoff=sched.max_backoff,
-        rand=ctx.rand(),
-    )
     return feed_store.Success(
         feed_id=claim.id,
         owner=ctx.owner,
         now=now,
-        next_poll_at=due,
+        next_poll_at=_next_poll(ctx, claim, now, failures=0),
         etag=result.etag,
         last_modified=result.last_modified,
         title=title,

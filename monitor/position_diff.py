@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from monitor.facts import stances as S
-from monitor.facts.model import Source
+from monitor.facts.model import Source, parse_timestamp, source_from_dict, source_to_dict
 from monitor.facts.positions import STANCES, Position
 
 __all__ = [
@@ -291,47 +291,15 @@ def claims_differ(a: str, b: str) -> bool:
 
 
 # --- JSON -----------------------------------------------------------------------------------
-def _source_to_dict(source: Source) -> dict[str, object]:
-    return {
-        "name": source.name,
-        "url": source.url,
-        "published_at": source.published_at.isoformat() if source.published_at else None,
-        "title": source.title,
-    }
-
-
-def _source_from_dict(data: object) -> Source:
-    if not isinstance(data, Mapping):
-        raise ValueError("position_diff: a position state's source must be an object")
-    published = data.get("published_at")
-    return Source(
-        name=str(data.get("name") or ""),
-        url=str(data.get("url") or ""),
-        published_at=_datetime(published) if published else None,
-        title=str(data.get("title") or ""),
-    )
-
-
-def _datetime(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"position_diff: {value!r} is not a timestamp")
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"position_diff: {value!r} is not a timestamp") from None
-
-
 def position_state_to_dict(s: PositionState) -> dict[str, object]:
     """A JSON-safe dict (ISO timestamps); position_state_from_dict reads it back."""
     return {
         "stance": s.stance,
         "claim": s.claim,
         "evidence": s.evidence,
-        "source": _source_to_dict(s.source),
+        "source": source_to_dict(s.source),
         "observed_at": s.observed_at.isoformat(),
-        "sources": [_source_to_dict(o) for o in s.sources],
+        "sources": [source_to_dict(o) for o in s.sources],
     }
 
 
@@ -342,7 +310,7 @@ def position_state_from_dict(d: Mapping[str, object]) -> PositionState:
         if stance not in STANCES:
             raise ValueError(f"position_diff: unknown stance {stance!r}")
         assert isinstance(stance, str)
-        source = _source_from_dict(d["source"])
+        source = source_from_dict(d["source"], stage="position_diff")
         raw_sources = d.get("sources") or []
         if not isinstance(raw_sources, list | tuple):
             raise ValueError("position_diff: position state field sources must be a list")
@@ -351,8 +319,9 @@ def position_state_from_dict(d: Mapping[str, object]) -> PositionState:
             claim=str(d.get("claim") or ""),
             evidence=str(d.get("evidence") or ""),
             source=source,
-            observed_at=_datetime(d["observed_at"]),
-            sources=tuple(_source_from_dict(o) for o in raw_sources) or (source,),
+            observed_at=parse_timestamp(d["observed_at"], stage="position_diff"),
+            sources=tuple(source_from_dict(o, stage="position_diff") for o in raw_sources)
+            or (source,),
         )
     except KeyError as exc:
         raise ValueError(f"position_diff: position state lacks field {exc.args[0]}") from None
